@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** The environment contract of the reference provider (DESIGN.md §6). */
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(9000),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    DATA_DIR: z.string().min(1).default('./.data'),
+    SECRET_KEY: z.string().min(32, 'SECRET_KEY must be at least 32 characters').optional(),
+    GATEHOUSE_SEED: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z.string().optional(),
+    REDIS_URL: z.string().optional(),
+    MIGRATE_ON_START: z.enum(['true', 'false']).default('true'),
+  })
+  .transform((env) => ({ ...env, PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '') }));
+
+export type ProviderEnv = z.output<typeof envSchema>;
+
+/** Reads and checks the environment; a wrong value stops the start with a message naming it. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): ProviderEnv {
+  const result = envSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')));
+  if (!result.success) throw new Error(`invalid environment:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}

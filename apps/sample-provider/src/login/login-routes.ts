@@ -1,0 +1,67 @@
+import { hash, verify } from '@node-rs/argon2';
+import express, { type Router } from 'express';
+import { Passport } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { randomToken, type Clock, type SessionUser, type UserStore } from '@gatehouse/core';
+import { csrfField, csrfToken, pageCsp, verifyCsrfToken, writeHtml } from '@gatehouse/express-router';
+import { renderLoginPage, renderLogoutPage } from './pages.js';
+import { safeNext } from './safe-next.js';
+
+const failedLogin = 'Invalid username or password.';
+
+/**
+ * Password login with passport-local against the UserStore (argon2id hashes), and logout.
+ * The session holds only `{ id, authTime }`; the server loads the user itself.
+ */
+export async function loginRoutes(users: UserStore, clock: Clock): Promise<{ readonly router: Router; readonly passport: InstanceType<typeof Passport> }> {
+  // Unknown users are verified against this hash too, so timing does not tell whether an account exists.
+  const decoyHash = await hash(randomToken());
+  const passport = new Passport();
+  passport.use(
+    new LocalStrategy(async (username, password, done) => {
+      try {
+        const user = await users.findByUsername(username);
+        const valid = await verify(user?.passwordHash ?? decoyHash, password);
+        if (!user?.passwordHash || !user.isActive || !valid) return done(null, false);
+        const session: SessionUser = { id: user.id, authTime: clock.now() };
+        return done(null, session);
+      } catch (error) {
+        return done(error);
+      }
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, user));
+  passport.deserializeUser((user: SessionUser, done) => done(null, user));
+
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '8kb' });
+
+  router.get('/login', (req, res) => {
+    const next = safeNext(req.query['next']);
+    writeHtml(res, 200, renderLoginPage({ csrfToken: csrfToken(req, res), next }), pageCsp);
+  });
+  router.post('/login', form, (req, res, next) => {
+    const body = req.body as Record<string, string | undefined>;
+    const target = safeNext(body['next']);
+    const again = (status: number, error: string) =>
+      writeHtml(res, status, renderLoginPage({ csrfToken: csrfToken(req, res), next: target, username: body['username'] ?? '', error }), pageCsp);
+    if (!verifyCsrfToken(req, body[csrfField])) return again(400, 'The form expired. Please sign in again.');
+    passport.authenticate('local', (error: unknown, user: SessionUser | false) => {
+      if (error) return next(error);
+      if (!user) return again(401, failedLogin);
+      req.logIn(user, (loginError) => (loginError ? next(loginError) : res.redirect(303, target)));
+    })(req, res, next);
+  });
+  router.get('/logout', async (req, res) => {
+    const session = req.user as SessionUser | undefined;
+    const user = session ? await users.find(session.id) : null;
+    if (!user) return res.redirect(302, '/');
+    writeHtml(res, 200, renderLogoutPage({ csrfToken: csrfToken(req, res), username: user.username }), pageCsp);
+  });
+  router.post('/logout', form, (req, res, next) => {
+    const body = req.body as Record<string, string | undefined>;
+    if (!verifyCsrfToken(req, body[csrfField]) || body['decision'] !== 'allow') return res.redirect(303, '/');
+    req.logout((error) => (error ? next(error) : res.redirect(303, '/')));
+  });
+  return { router, passport };
+}

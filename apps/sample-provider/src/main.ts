@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { createProvider } from './create-provider.js';
+import { readEnv } from './env.js';
+import { resolveSecretKey } from './secret-key.js';
+import { readSeedFile } from './seed/apply-seed.js';
+
+const demoSeed = fileURLToPath(new URL('../seed/demo.yaml', import.meta.url));
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  const logger = pino({ level: env.LOG_LEVEL });
+  if (env.DATABASE_URL || env.REDIS_URL) {
+    logger.warn('DATABASE_URL and REDIS_URL are not used yet: this build keeps its state in memory');
+  }
+  const seedPath = env.GATEHOUSE_SEED ?? demoSeed;
+  const provider = await createProvider({
+    publicUrl: env.PUBLIC_URL,
+    secretKey: await resolveSecretKey(env.SECRET_KEY, env.DATA_DIR, logger),
+    seed: await readSeedFile(seedPath),
+    logger,
+  });
+  const listener = provider.app.listen(env.PORT, () => {
+    const lines = [`Gatehouse is listening on ${env.PUBLIC_URL} (seed: ${seedPath})`];
+    for (const app of provider.seed?.applications ?? []) {
+      lines.push(`  application ${app.slug}: client_id ${app.clientId}`);
+      lines.push(`    discovery: ${env.PUBLIC_URL}/application/o/${app.slug}/.well-known/openid-configuration`);
+      if (app.generatedSecret) lines.push(`    generated client_secret (shown once): ${app.generatedSecret}`);
+    }
+    if (!env.GATEHOUSE_SEED) lines.push('  demo user: demo / demo-password (from the bundled demo seed)');
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+  const stop = () => listener.close(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gatehouse: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

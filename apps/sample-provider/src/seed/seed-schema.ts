@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** The seed file (DESIGN.md §6): snake_case like authentik's blueprints. */
+const redirectUri = z.object({
+  matching_mode: z.enum(['strict', 'regex']).default('strict'),
+  url: z.string().min(1),
+  type: z.enum(['authorization', 'logout']).default('authorization'),
+});
+
+const application = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'slug: lowercase letters, digits, - and _'),
+  name: z.string().min(1),
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1).optional(),
+  client_type: z.enum(['confidential', 'public']).default('confidential'),
+  token_endpoint_auth_method: z
+    .enum(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'])
+    .optional(),
+  redirect_uris: z.array(redirectUri).default([]),
+  scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
+  signing_key: z.string().nullable().default(null),
+  encryption_key: z.string().nullable().default(null),
+  sub_mode: z.enum(['hashed_user_id', 'user_id', 'user_uuid', 'user_username', 'user_email', 'user_upn']).default('hashed_user_id'),
+  issuer_mode: z.enum(['per_provider', 'global']).default('per_provider'),
+  include_claims_in_id_token: z.boolean().default(true),
+  consent: z.enum(['explicit', 'implicit', 'permanent', 'expiring']).default('explicit'),
+  consent_duration: z.int().positive().default(2_419_200),
+  access_code_validity: z.int().positive().default(60),
+  device_code_validity: z.int().positive().default(600),
+  access_token_validity: z.int().positive().default(3600),
+  refresh_token_validity: z.int().positive().default(2_592_000),
+  allowed_groups: z.array(z.string()).default([]),
+});
+
+const user = z.object({
+  username: z.string().min(1),
+  password: z.string().min(1).optional(),
+  name: z.string().default(''),
+  email: z.email().nullable().default(null),
+  email_verified: z.boolean().default(false),
+  groups: z.array(z.string()).default([]),
+  attributes: z.record(z.string(), z.unknown()).default({}),
+  is_active: z.boolean().default(true),
+});
+
+const key = z.object({
+  name: z.string().min(1),
+  alg: z.enum(['RS256', 'ES256', 'ES384', 'ES512', 'EdDSA', 'RSA-OAEP-256']),
+  private_jwk: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const seedSchema = z
+  .object({
+    groups: z.array(z.object({ name: z.string().min(1) })).default([]),
+    users: z.array(user).default([]),
+    keys: z.array(key).default([]),
+    applications: z.array(application).default([]),
+  })
+  // Sections of later features (scope_mappings, ...) are accepted and applied by their own code.
+  .loose();
+
+export type Seed = z.output<typeof seedSchema>;
+export type SeedApplication = Seed['applications'][number];

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { PkceChallenge } from '../pkce.js';
+import type { ServerContext } from '../server-context.js';
+import { digestToken, randomToken } from '../tokens/opaque-token.js';
+import type { AuthorizationRequest } from './authorization-request.js';
+
+/** What an authorization code stands for, kept in the CodeCache under the code's digest. */
+export interface AuthorizationCode {
+  /** Decided when the code is issued, so that a replay can revoke what the first use minted. */
+  readonly grantId: string;
+  readonly applicationId: string;
+  readonly userId: string;
+  readonly redirectUri: string;
+  readonly scopes: readonly string[];
+  readonly nonce: string | null;
+  readonly pkce: PkceChallenge | null;
+  readonly authTime: number;
+}
+
+export const authorizationCodeKey = (code: string): string => `code:${digestToken(code)}`;
+
+/** Issues a single-use authorization code for a consented request (RFC 6749 §4.1.2). */
+export async function issueAuthorizationCode(
+  context: Pick<ServerContext, 'codes' | 'stores'>,
+  request: AuthorizationRequest,
+  application: { readonly accessCodeValiditySeconds: number },
+  userId: string,
+  authTime: number,
+): Promise<string> {
+  const code = randomToken();
+  const payload: AuthorizationCode = {
+    grantId: randomUUID(),
+    applicationId: request.applicationId,
+    userId,
+    redirectUri: request.redirectUri,
+    scopes: request.scopes,
+    nonce: request.nonce ?? null,
+    pkce: request.pkce,
+    authTime,
+  };
+  await context.codes.put(authorizationCodeKey(code), payload, application.accessCodeValiditySeconds);
+  return code;
+}

@@ -1,0 +1,35 @@
+import type { PkceChallenge } from '../pkce.js';
+
+export type ResponseMode = 'query' | 'fragment' | 'form_post';
+
+/** Where and how an authorization response (success or error) goes back to the client. */
+export interface ReplyTarget {
+  readonly redirectUri: string;
+  readonly responseMode: ResponseMode;
+  readonly state: string | undefined;
+  /** RFC 9207: the issuer, sent as `iss` with every authorization response. */
+  readonly issuer: string;
+}
+
+/**
+ * A validated authorization request. It is plain data (the application by id), so it can wait
+ * in the CodeCache while the user looks at the consent page.
+ */
+export interface AuthorizationRequest extends ReplyTarget {
+  readonly applicationId: string;
+  readonly clientId: string;
+  readonly responseType: 'code';
+  readonly scopes: readonly string[];
+  readonly nonce: string | undefined;
+  readonly pkce: PkceChallenge | null;
+  readonly prompt: readonly string[];
+  readonly maxAge: number | undefined;
+  readonly loginHint: string | undefined;
+}
+
+/** The user a browser session belongs to, as the host application knows it. */
+export interface SessionUser {
+  readonly id: string;
+  /** When the user authenticated, epoch seconds (`auth_time`). */
+  readonly authTime: number;
+}

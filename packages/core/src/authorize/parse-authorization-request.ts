@@ -1,0 +1,81 @@
+import type { Application } from '../clients/application.js';
+import { issuerFor } from '../clients/issuer.js';
+import { OAuthError, invalidRequest } from '../errors/oauth-error.js';
+import { parseCodeChallenge } from '../pkce.js';
+import { parseScope } from '../scopes/scopes.js';
+import type { ServerContext } from '../server-context.js';
+import type { AuthorizationRequest, ReplyTarget, ResponseMode } from './authorization-request.js';
+import { resolveRedirectUri } from './redirect-uri.js';
+
+type Params = Readonly<Record<string, string | undefined>>;
+
+const responseModes: ReadonlySet<string> = new Set<ResponseMode>(['query', 'fragment', 'form_post']);
+const knownPrompts: ReadonlySet<string> = new Set(['none', 'login', 'consent', 'select_account']);
+
+/**
+ * Step one (behaviour spec §1.1, validation order 1–2): the client and its redirect URI. Until
+ * both are trusted nothing is redirected, so every error here is shown to the user instead.
+ */
+export async function resolveReplyTarget(
+  params: Params,
+  context: Pick<ServerContext, 'stores' | 'settings'>,
+): Promise<{ readonly application: Application; readonly target: ReplyTarget }> {
+  const clientId = params['client_id'];
+  if (!clientId) throw invalidRequest('client_id is required', { redirectable: false });
+  const found = await context.stores.applications.findByClientId(clientId);
+  if (!found) throw new OAuthError('invalid_client', 'client_id is not registered', { redirectable: false });
+  const application = await resolveRedirectUri(found, params['redirect_uri'], context.stores.applications);
+  const mode = params['response_mode'];
+  return {
+    application,
+    target: {
+      redirectUri: params['redirect_uri']!,
+      // OAuth 2.0 Multiple Response Type Encoding Practices §2.1: the default for `code` is query.
+      responseMode: mode !== undefined && responseModes.has(mode) ? (mode as ResponseMode) : 'query',
+      state: params['state'],
+      issuer: issuerFor(application, context.settings.baseUrl),
+    },
+  };
+}
+
+/** Step two: the rest of the request, once errors can be redirected to the client. */
+export function parseAuthorizationRequest(
+  params: Params,
+  application: Application,
+  target: ReplyTarget,
+  settings: Pick<ServerContext['settings'], 'allowPlainPkce'>,
+): AuthorizationRequest {
+  // OIDC Core §6: request objects are not supported (discovery says so).
+  if (params['request'] !== undefined) throw new OAuthError('request_not_supported', 'the request parameter is not supported');
+  if (params['request_uri'] !== undefined) {
+    throw new OAuthError('request_uri_not_supported', 'the request_uri parameter is not supported');
+  }
+  const responseType = params['response_type'];
+  if (!responseType) throw invalidRequest('response_type is required');
+  if (responseType !== 'code') throw new OAuthError('unsupported_response_type', `response_type ${responseType} is not supported`);
+  const mode = params['response_mode'];
+  if (mode !== undefined && !responseModes.has(mode)) throw invalidRequest(`response_mode ${mode} is not supported`);
+
+  const prompt = parseScope(params['prompt']).filter((value) => knownPrompts.has(value));
+  // OIDC Core §3.1.2.1: `none` with any other value is an error.
+  if (prompt.includes('none') && prompt.length > 1) throw invalidRequest('prompt=none cannot be combined with other values');
+  const maxAgeParam = params['max_age'];
+  if (maxAgeParam !== undefined && !/^\d{1,10}$/.test(maxAgeParam)) throw invalidRequest('max_age must be a non-negative integer');
+
+  // Public clients cannot keep a secret, so PKCE with S256 is what binds the code to them.
+  const isPublic = application.clientType === 'public';
+  const pkce = parseCodeChallenge(params, { required: isPublic, allowPlain: !isPublic && settings.allowPlainPkce });
+
+  return {
+    ...target,
+    applicationId: application.id,
+    clientId: application.clientId,
+    responseType,
+    scopes: parseScope(params['scope']),
+    nonce: params['nonce'],
+    pkce,
+    prompt,
+    maxAge: maxAgeParam === undefined ? undefined : Number(maxAgeParam),
+    loginHint: params['login_hint'],
+  };
+}

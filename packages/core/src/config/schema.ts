@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { defaults } from './defaults.js';
+
+/** The plain settings of an authorization server; services (stores, clock, hooks) are passed beside them. */
+export const settingsSchema = z.object({
+  /** Public base URL of the server, without a trailing slash, e.g. `https://id.example.com`. */
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .refine((url) => !/[?#]/.test(url), 'baseUrl must not carry a query or fragment'),
+  interactionTtlSeconds: z.int().positive().default(defaults.interactionTtlSeconds),
+  allowPlainPkce: z.boolean().default(defaults.allowPlainPkce),
+  subjectSalt: z.string().min(1).default(defaults.subjectSalt),
+});
+
+export type SettingsInput = z.input<typeof settingsSchema>;
+export type Settings = Readonly<z.output<typeof settingsSchema>>;
+
+/** Validates settings once, at start-up, with a message that names every wrong field. */
+export function resolveSettings(input: SettingsInput): Settings {
+  const result = settingsSchema.safeParse(input);
+  if (!result.success) throw new Error(`invalid Gatehouse configuration: ${z.prettifyError(result.error)}`);
+  return Object.freeze(result.data);
+}

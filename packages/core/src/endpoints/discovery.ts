@@ -1,0 +1,71 @@
+import type { Application } from '../clients/application.js';
+import { issuerFor } from '../clients/issuer.js';
+import type { EndpointResponse } from '../endpoint-response.js';
+import type { GrantRegistry } from '../grants/registry.js';
+import type { ServerContext } from '../server-context.js';
+
+const publicCache = { 'cache-control': 'public, max-age=300' };
+const notFound = (requestId: string): EndpointResponse => ({
+  status: 404,
+  headers: {},
+  body: { error: 'invalid_request', error_description: 'no application with this slug', request_id: requestId },
+});
+
+/** Where the endpoints of an application live, under the server's base URL (DESIGN.md §5). */
+export function endpointUrls(baseUrl: string, slug: string) {
+  return {
+    authorization: `${baseUrl}/application/o/authorize/`,
+    token: `${baseUrl}/application/o/token/`,
+    userinfo: `${baseUrl}/application/o/userinfo/`,
+    jwks: `${baseUrl}/application/o/${slug}/jwks/`,
+  };
+}
+
+function metadata(context: Pick<ServerContext, 'settings' | 'scopeMappings'>, grants: GrantRegistry, application: Application, alg: string) {
+  const urls = endpointUrls(context.settings.baseUrl, application.slug);
+  const scopes = [...new Set(['openid', ...application.scopes])];
+  return {
+    issuer: issuerFor(application, context.settings.baseUrl),
+    authorization_endpoint: urls.authorization,
+    token_endpoint: urls.token,
+    userinfo_endpoint: urls.userinfo,
+    jwks_uri: urls.jwks,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    grant_types_supported: [...grants.keys()],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [alg],
+    scopes_supported: scopes,
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'name', 'given_name',
+      'preferred_username', 'nickname', 'groups', 'email', 'email_verified'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    code_challenge_methods_supported: ['S256', 'plain'],
+    // RFC 9207 §3: authorization responses carry `iss`.
+    authorization_response_iss_parameter_supported: true,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    claims_parameter_supported: false,
+  };
+}
+
+/** OpenID Provider metadata (OIDC Discovery §3, RFC 8414 §2) of one application. */
+export async function discovery(
+  context: Pick<ServerContext, 'settings' | 'scopeMappings' | 'stores' | 'keys'>,
+  grants: GrantRegistry,
+  input: { readonly slug: string; readonly requestId: string },
+): Promise<EndpointResponse> {
+  const application = await context.stores.applications.findBySlug(input.slug);
+  if (!application) return notFound(input.requestId);
+  const key = await context.keys.signingKeyFor(application);
+  return { status: 200, headers: publicCache, body: metadata(context, grants, application, key.alg) };
+}
+
+/** The application's public keys (RFC 7517 §5); `{"keys":[]}` when it signs with HS256. */
+export async function jwks(
+  context: Pick<ServerContext, 'stores' | 'keys'>,
+  input: { readonly slug: string; readonly requestId: string },
+): Promise<EndpointResponse> {
+  const application = await context.stores.applications.findBySlug(input.slug);
+  if (!application) return notFound(input.requestId);
+  return { status: 200, headers: publicCache, body: await context.keys.jwksFor(application) };
+}

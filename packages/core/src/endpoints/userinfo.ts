@@ -1,0 +1,48 @@
+import { type EndpointResponse, errorResponse, noStore } from '../endpoint-response.js';
+import { OAuthError, invalidRequest, invalidToken, toOAuthError } from '../errors/oauth-error.js';
+import { resolveClaims } from '../scopes/resolve-claims.js';
+import type { ServerContext } from '../server-context.js';
+import { verifyAccessToken } from '../tokens/verify-access-token.js';
+import { subjectFor } from '../users/subject.js';
+
+export interface UserinfoInput {
+  readonly authorization: string | undefined;
+  /** Form body of a POST request; `access_token` may be sent there (RFC 6750 §2.2). */
+  readonly params: Readonly<Record<string, string | undefined>>;
+  readonly requestId: string;
+}
+
+// RFC 6750 §2: exactly one way of sending the token.
+function readBearerToken(input: UserinfoInput): string {
+  const header = input.authorization?.match(/^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i)?.[1];
+  const body = input.params['access_token'];
+  if (input.authorization !== undefined && header === undefined) throw invalidToken('the Authorization header is not a Bearer token');
+  if (header !== undefined && body !== undefined) throw invalidRequest('the access token was sent in more than one way');
+  const token = header ?? body;
+  if (!token) throw invalidToken('an access token is required');
+  return token;
+}
+
+// RFC 6750 §3: resource errors carry a Bearer challenge.
+function bearerChallenge(error: OAuthError): Record<string, string> {
+  return { 'www-authenticate': `Bearer error="${error.code}", error_description="${error.description}"` };
+}
+
+/** The OIDC UserInfo endpoint (OIDC Core §5.3): the claims of the token's scopes, as they are now. */
+export async function userinfo(context: ServerContext, input: UserinfoInput): Promise<EndpointResponse> {
+  try {
+    const { application, record } = await verifyAccessToken(context, readBearerToken(input));
+    const user = await context.stores.users.find(record.userId);
+    if (!user?.isActive) throw invalidToken('the user of this access token is no longer active');
+    if (!record.scopes.includes('openid')) throw new OAuthError('insufficient_scope', 'the access token lacks the openid scope');
+    const claims = resolveClaims(context.scopeMappings, record.scopes, user, application);
+    return {
+      status: 200,
+      headers: noStore,
+      body: { sub: subjectFor(application, user, context.settings.subjectSalt), ...claims },
+    };
+  } catch (error) {
+    const oauthError = toOAuthError(error);
+    return errorResponse(oauthError, input.requestId, oauthError.status < 500 ? bearerChallenge(oauthError) : {});
+  }
+}

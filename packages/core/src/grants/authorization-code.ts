@@ -1,0 +1,70 @@
+import { authorizationCodeKey, type AuthorizationCode } from '../authorize/authorization-code.js';
+import { invalidGrant, invalidRequest } from '../errors/oauth-error.js';
+import { verifyCodeVerifier } from '../pkce.js';
+import type { ServerContext } from '../server-context.js';
+import type { Grant } from '../storage/grant-store.js';
+import { issueTokens } from '../tokens/issue-tokens.js';
+import { revokeGrant } from './revoke-grant.js';
+import type { TokenGrantHandler, TokenRequest } from './token-grant-handler.js';
+
+type Context = Pick<ServerContext, 'codes' | 'stores' | 'keys' | 'clock' | 'settings' | 'scopeMappings'>;
+
+/** Takes the code out of the cache; a second use revokes everything the first one minted. */
+async function consumeCode(context: Context, request: TokenRequest): Promise<AuthorizationCode> {
+  const code = request.params['code'];
+  if (!code) throw invalidRequest('code is required');
+  const consumed = await context.codes.consume<AuthorizationCode>(authorizationCodeKey(code));
+  if (!consumed) throw invalidGrant('the authorization code is invalid or has expired');
+  if (consumed.alreadyConsumed) {
+    await revokeGrant(context, consumed.value.grantId, {
+      action: 'authorization_code_replayed',
+      applicationId: consumed.value.applicationId,
+      requestId: request.requestId,
+    });
+    throw invalidGrant('the authorization code was already used');
+  }
+  return consumed.value;
+}
+
+// RFC 6749 §4.1.3: the code was issued to this client, for this redirect URI.
+function checkBinding(code: AuthorizationCode, request: TokenRequest): void {
+  if (code.applicationId !== request.application.id) throw invalidGrant('the authorization code was issued to another client');
+  if (request.params['redirect_uri'] !== code.redirectUri) {
+    throw invalidGrant('redirect_uri does not match the one of the authorization request');
+  }
+}
+
+async function findActiveUser(context: Context, userId: string) {
+  const user = await context.stores.users.find(userId);
+  if (!user?.isActive) throw invalidGrant('the user of this authorization code is no longer active');
+  return user;
+}
+
+async function createGrant(context: Context, code: AuthorizationCode): Promise<Grant> {
+  const grant: Grant = {
+    id: code.grantId,
+    applicationId: code.applicationId,
+    userId: code.userId,
+    scopes: code.scopes,
+    authTime: code.authTime,
+    nonce: code.nonce,
+    createdAt: context.clock.now(),
+    revokedAt: null,
+  };
+  await context.stores.grants.create(grant);
+  return grant;
+}
+
+/** The token half of the authorization code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3). */
+export const authorizationCodeGrant = {
+  grantType: 'authorization_code',
+  parameters: ['code', 'redirect_uri', 'code_verifier'],
+  async handle(request: TokenRequest, context: Context) {
+    const code = await consumeCode(context, request);
+    checkBinding(code, request);
+    verifyCodeVerifier(code.pkce, request.params['code_verifier']);
+    const user = await findActiveUser(context, code.userId);
+    const grant = await createGrant(context, code);
+    return issueTokens(context, { application: request.application, user, grant, nonce: code.nonce });
+  },
+} satisfies TokenGrantHandler;

@@ -1,0 +1,12 @@
+import { authorizationCodeGrant } from './authorization-code.js';
+import type { TokenGrantHandler } from './token-grant-handler.js';
+
+/** The token endpoint's dispatch table: `grant_type` → handler. */
+export type GrantRegistry = ReadonlyMap<string, TokenGrantHandler>;
+
+export const builtInGrants: readonly TokenGrantHandler[] = [authorizationCodeGrant];
+
+/** The built-in grants plus `custom` ones; a custom grant may replace a built-in of the same type. */
+export function createGrantRegistry(custom: readonly TokenGrantHandler[] = []): GrantRegistry {
+  return new Map([...builtInGrants, ...custom].map((handler) => [handler.grantType, handler]));
+}

@@ -1,0 +1,62 @@
+export { createAuthorizationServer } from './authorization-server.js';
+export type { AuthorizationServer, AuthorizationServerConfig } from './authorization-server.js';
+export { defaults } from './config/defaults.js';
+export { resolveSettings, settingsSchema } from './config/schema.js';
+export type { Settings, SettingsInput } from './config/schema.js';
+export { systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+
+export { OAuthError, toOAuthError } from './errors/oauth-error.js';
+export type { OAuthErrorOptions } from './errors/oauth-error.js';
+export { oauthErrorStatus } from './errors/error-codes.js';
+export type { OAuthErrorCode } from './errors/error-codes.js';
+export { errorResponse } from './endpoint-response.js';
+export type { EndpointResponse } from './endpoint-response.js';
+
+export type {
+  Application,
+  ClientType,
+  ConsentMode,
+  IssuerMode,
+  RedirectUri,
+  RedirectUriMatchingMode,
+  SubMode,
+  TokenEndpointAuthMethod,
+} from './clients/application.js';
+export { issuerFor } from './clients/issuer.js';
+export type { User } from './users/user.js';
+export { subjectFor } from './users/subject.js';
+
+export { redirectLocation } from './authorize/response-modes.js';
+export { isRegisteredRedirectUri } from './authorize/redirect-uri.js';
+export type { AuthorizeInput, ConsentDecisionInput } from './authorize/authorize.js';
+export type { ReplyTarget, ResponseMode, SessionUser } from './authorize/authorization-request.js';
+export type {
+  AuthorizationOutcome,
+  ConsentOutcome,
+  ErrorOutcome,
+  LoginOutcome,
+  RedirectOutcome,
+} from './authorize/authorization-outcome.js';
+export type { TokenInput } from './endpoints/token.js';
+export type { UserinfoInput } from './endpoints/userinfo.js';
+
+export type { TokenGrantHandler, TokenRequest, TokenResponse } from './grants/token-grant-handler.js';
+export type { ScopeMapping } from './scopes/scope-mapping.js';
+export { builtInScopeMappings } from './scopes/scope-mapping.js';
+
+export { createKeyRecord } from './keys/generate-key.js';
+export { digestToken, randomToken } from './tokens/opaque-token.js';
+
+export type { Stores } from './storage/stores.js';
+export type { ApplicationStore } from './storage/application-store.js';
+export type { UserStore } from './storage/user-store.js';
+export type { Grant, GrantStore } from './storage/grant-store.js';
+export type { Consent, ConsentStore } from './storage/consent-store.js';
+export type { AccessTokenRecord, AccessTokenRecordStore } from './storage/access-token-record-store.js';
+export type { EncryptionAlgorithm, KeyRecord, KeyStore, SigningAlgorithm } from './storage/key-store.js';
+export type { AuditEvent, EventSink } from './storage/event-sink.js';
+export type { CodeCache, Consumed } from './storage/code-cache.js';
+export { memoryStores } from './storage/memory/memory-stores.js';
+export type { MemoryStores } from './storage/memory/memory-stores.js';
+export { memoryCodeCache } from './storage/memory/memory-code-cache.js';

@@ -1,0 +1,14 @@
+import type { Application } from '../clients/application.js';
+
+/** Registered applications (clients and their provider settings). */
+export interface ApplicationStore {
+  findByClientId(clientId: string): Promise<Application | null>;
+  findBySlug(slug: string): Promise<Application | null>;
+  /** Creates or replaces the application with the same id. */
+  save(application: Application): Promise<void>;
+  /**
+   * First-use registration: stores `url` as a strict authorization redirect URI, but only when the
+   * application has none yet (atomically), and returns the application as it is afterwards.
+   */
+  registerRedirectUri(applicationId: string, url: string): Promise<Application>;
+}

@@ -1,0 +1,49 @@
+import { systemClock, type Clock } from '../../clock.js';
+import type { CodeCache, Consumed } from '../code-cache.js';
+
+interface Entry {
+  readonly value: unknown;
+  readonly expiresAt: number;
+  consumed: boolean;
+}
+
+/**
+ * Single-use codes in this process's memory: the embedded default when no Redis is configured.
+ * Expired entries are swept lazily, on access and every `sweepEvery` writes.
+ */
+export function memoryCodeCache(options: { clock?: Clock } = {}): CodeCache {
+  const clock = options.clock ?? systemClock;
+  const entries = new Map<string, Entry>();
+  const sweepEvery = 1000;
+  let writes = 0;
+  const live = (key: string): Entry | null => {
+    const entry = entries.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= clock.now()) {
+      entries.delete(key);
+      return null;
+    }
+    return entry;
+  };
+  const sweep = () => {
+    const now = clock.now();
+    for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
+  };
+
+  return {
+    put: async (key, value, ttlSeconds) => {
+      if (++writes % sweepEvery === 0) sweep();
+      // A JSON round trip keeps the memory cache honest: callers get what Redis would give them.
+      entries.set(key, { value: JSON.parse(JSON.stringify(value)), expiresAt: clock.now() + ttlSeconds, consumed: false });
+    },
+    find: async <T>(key: string) => (live(key)?.value as T | undefined) ?? null,
+    consume: async <T>(key: string): Promise<Consumed<T> | null> => {
+      const entry = live(key);
+      if (!entry) return null;
+      const alreadyConsumed = entry.consumed;
+      entry.consumed = true;
+      return { value: entry.value as T, alreadyConsumed };
+    },
+    delete: async (key) => void entries.delete(key),
+  };
+}

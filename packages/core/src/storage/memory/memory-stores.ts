@@ -1,0 +1,100 @@
+import type { Application } from '../../clients/application.js';
+import type { User } from '../../users/user.js';
+import type { AccessTokenRecord } from '../access-token-record-store.js';
+import type { AuditEvent } from '../event-sink.js';
+import type { Consent } from '../consent-store.js';
+import type { Grant } from '../grant-store.js';
+import type { KeyRecord } from '../key-store.js';
+import type { Stores } from '../stores.js';
+
+/** In-memory stores plus a view of what they hold, for tests and the embedded default. */
+export interface MemoryStores extends Stores {
+  /** Audit events recorded so far, oldest first. */
+  readonly recordedEvents: readonly AuditEvent[];
+}
+
+/**
+ * Every durable port in memory: the embedded default for a single process, and the test double.
+ *
+ * @example
+ * const stores = memoryStores();
+ * await stores.users.save({ id: '1', uuid: crypto.randomUUID(), username: 'alice', ... });
+ */
+export function memoryStores(): MemoryStores {
+  const applications = new Map<string, Application>();
+  const users = new Map<string, User>();
+  const grants = new Map<string, Grant>();
+  const consents = new Map<string, Consent>();
+  const accessTokens = new Map<string, AccessTokenRecord>();
+  const keys = new Map<string, KeyRecord>();
+  const events: AuditEvent[] = [];
+  const consentKey = (userId: string, applicationId: string) => `${userId}\u0000${applicationId}`;
+  const first = <T>(values: Iterable<T>, test: (value: T) => boolean): T | null => {
+    for (const value of values) if (test(value)) return value;
+    return null;
+  };
+
+  return {
+    recordedEvents: events,
+    applications: {
+      findByClientId: async (clientId) => first(applications.values(), (a) => a.clientId === clientId),
+      findBySlug: async (slug) => first(applications.values(), (a) => a.slug === slug),
+      save: async (application) => void applications.set(application.id, application),
+      registerRedirectUri: async (applicationId, url) => {
+        const application = applications.get(applicationId);
+        if (!application) throw new Error(`unknown application ${applicationId}`);
+        if (application.redirectUris.some((uri) => uri.type === 'authorization')) return application;
+        const updated: Application = {
+          ...application,
+          redirectUris: [...application.redirectUris, { matchingMode: 'strict', url, type: 'authorization' }],
+        };
+        applications.set(applicationId, updated);
+        return updated;
+      },
+    },
+    users: {
+      find: async (id) => users.get(id) ?? null,
+      findByUsername: async (username) => first(users.values(), (u) => u.username === username),
+      save: async (user) => void users.set(user.id, user),
+    },
+    grants: {
+      create: async (grant) => void grants.set(grant.id, grant),
+      find: async (id) => grants.get(id) ?? null,
+      revoke: async (id, at) => {
+        const grant = grants.get(id);
+        if (grant && grant.revokedAt === null) grants.set(id, { ...grant, revokedAt: at });
+      },
+    },
+    consents: {
+      find: async (userId, applicationId, now) => {
+        const consent = consents.get(consentKey(userId, applicationId));
+        return consent && (consent.expiresAt === null || consent.expiresAt > now) ? consent : null;
+      },
+      save: async (consent) => void consents.set(consentKey(consent.userId, consent.applicationId), consent),
+    },
+    accessTokens: {
+      create: async (record) => void accessTokens.set(record.jti, record),
+      find: async (jti, now) => {
+        const record = accessTokens.get(jti);
+        return record && record.expiresAt > now ? record : null;
+      },
+      revoke: async (jti, at) => {
+        const record = accessTokens.get(jti);
+        if (record && record.revokedAt === null) accessTokens.set(jti, { ...record, revokedAt: at });
+      },
+      revokeByGrantId: async (grantId, at) => {
+        for (const [jti, record] of accessTokens) {
+          if (record.grantId === grantId && record.revokedAt === null) accessTokens.set(jti, { ...record, revokedAt: at });
+        }
+      },
+    },
+    keys: {
+      list: async () => [...keys.values()],
+      findByName: async (name) => keys.get(name) ?? null,
+      save: async (key) => void keys.set(key.name, key),
+    },
+    events: {
+      record: async (event) => void events.push(event),
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export { oauthRouter } from './oauth-router.js';
+export type { OAuthRouterOptions } from './router-options.js';
+export { csrfField, csrfToken, verifyCsrfToken } from './csrf.js';
+export { escapeHtml, pageCsp, renderPage } from './pages/layout.js';
+export { writeHtml } from './http/write-response.js';

@@ -1,0 +1,81 @@
+import type { RequestHandler } from 'express';
+import { OAuthError, errorResponse, toOAuthError, type AuthorizationServer } from '@gatehouse/core';
+import { requestIdOf } from './http/request-id.js';
+import { writeJson } from './http/write-response.js';
+import type { OAuthRouterOptions } from './router-options.js';
+import { authorizePath, authorizeRoute, consentPath, consentRoute } from './routes/authorize.js';
+import { applicationRootRoute, discoveryRoute, jwksRoute } from './routes/metadata.js';
+import type { Route, RouteContext } from './routes/route.js';
+import { tokenRoute } from './routes/token.js';
+import { userinfoRoute } from './routes/userinfo.js';
+
+type Methods = Partial<Record<'GET' | 'POST', Route>>;
+
+/**
+ * The Gatehouse endpoints as one Express middleware (DESIGN.md §5). It dispatches by exact path
+ * itself, one Map lookup per request, instead of a chain of Express routes: the token endpoint is
+ * the hot path. Paths it does not own go to `next()`. Trailing slashes are optional.
+ *
+ * @example
+ * import express from 'express';
+ * import { createAuthorizationServer, memoryStores, memoryCodeCache } from '@gatehouse/core';
+ * import { oauthRouter } from '@gatehouse/express-router';
+ *
+ * const server = createAuthorizationServer({ baseUrl: 'http://localhost:9000', stores: memoryStores(), codes: memoryCodeCache() });
+ * const app = express();
+ * app.use(oauthRouter(server, { currentUser: (req) => req.session?.user, loginUrl: '/login' }));
+ * app.listen(9000);
+ */
+export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOptions): RequestHandler {
+  const context: RouteContext = { server, options };
+  const authorize = authorizeRoute(context);
+  const userinfo = userinfoRoute(context);
+  const fixed = new Map<string, Methods>([
+    [authorizePath, { GET: authorize, POST: authorize }],
+    [consentPath, { POST: consentRoute(context) }],
+    ['/application/o/token', { POST: tokenRoute(context) }],
+    ['/application/o/userinfo', { GET: userinfo, POST: userinfo }],
+  ]);
+  const perApplication: readonly [RegExp, (slug: string) => Route][] = [
+    [/^\/application\/o\/([^/]+)\/\.well-known\/openid-configuration$/, (slug) => discoveryRoute(context, slug)],
+    // RFC 8414 §3.1: the well-known segment goes between host and issuer path.
+    [/^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/application\/o\/([^/]+)$/, (slug) => discoveryRoute(context, slug)],
+    [/^\/application\/o\/([^/]+)\/jwks$/, (slug) => jwksRoute(context, slug)],
+    [/^\/application\/o\/([^/]+)$/, applicationRootRoute],
+  ];
+
+  const resolve = (path: string): Methods | null => {
+    const methods = fixed.get(path);
+    if (methods) return methods;
+    for (const [pattern, route] of perApplication) {
+      const slug = pattern.exec(path)?.[1];
+      if (slug === undefined) continue;
+      try {
+        return { GET: route(decodeURIComponent(slug)) };
+      } catch {
+        return null;
+      }
+    }
+    return null;
+  };
+
+  return async function gatehouse(req, res, next) {
+    const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
+    const methods = resolve(path);
+    if (!methods) return next();
+    const requestId = requestIdOf(req, res);
+    const route = methods[req.method === 'HEAD' ? 'GET' : (req.method as 'GET' | 'POST')];
+    if (!route) {
+      res.setHeader('Allow', Object.keys(methods).join(', '));
+      return writeJson(res, errorResponse(new OAuthError('invalid_request', `${req.method} is not allowed here`, { status: 405 }), requestId));
+    }
+    try {
+      await route(req, res, requestId);
+    } catch (error) {
+      const oauthError = toOAuthError(error);
+      options.logger?.error({ requestId, err: error, detail: oauthError.detail }, 'request failed');
+      if (!res.headersSent) writeJson(res, errorResponse(oauthError, requestId));
+      else res.destroy();
+    }
+  };
+}

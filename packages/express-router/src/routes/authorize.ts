@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { OAuthError, redirectLocation, toOAuthError, type AuthorizationOutcome } from '@gatehouse/core';
+import { csrfField, csrfToken, verifyCsrfToken } from '../csrf.js';
+import { readForm, readQuery, type Params } from '../http/read-params.js';
+import { writeHtml, writeRedirect } from '../http/write-response.js';
+import { renderConsentPage } from '../pages/consent-page.js';
+import { renderErrorPage } from '../pages/error-page.js';
+import { renderFormPostPage } from '../pages/form-post-page.js';
+import { pageCsp } from '../pages/layout.js';
+import type { Route, RouteContext } from './route.js';
+
+export const authorizePath = '/application/o/authorize';
+export const consentPath = '/application/o/authorize/consent';
+
+function writeErrorPage(res: Response, error: OAuthError, requestId: string): void {
+  writeHtml(res, error.status >= 500 ? 500 : 400, renderErrorPage(error, requestId), pageCsp);
+}
+
+/** Translates an authorization outcome into a redirect, a form_post page, the login hand-off or a page. */
+function writeOutcome(context: RouteContext, req: Request, res: Response, outcome: AuthorizationOutcome, params: Params, requestId: string): void {
+  switch (outcome.kind) {
+    case 'redirect': {
+      if (outcome.target.responseMode !== 'form_post') return writeRedirect(res, redirectLocation(outcome.target, outcome.parameters), req.method === 'POST' ? 303 : 302);
+      const nonce = randomBytes(16).toString('base64');
+      const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; frame-ancestors 'none'; base-uri 'none'`;
+      return writeHtml(res, 200, renderFormPostPage(outcome.target.redirectUri, outcome.parameters, nonce), csp);
+    }
+    case 'login': {
+      // A POSTed request comes back as a GET with the same parameters (OIDC Core §3.1.2.1).
+      const authorizeUrl = `${req.baseUrl}${authorizePath}/?${new URLSearchParams(params as Record<string, string>)}`;
+      const login = new URL(context.options.loginUrl, 'http://placeholder.invalid');
+      login.searchParams.set('next', authorizeUrl);
+      if (outcome.loginHint) login.searchParams.set('login_hint', outcome.loginHint);
+      const location = /^[a-z][a-z0-9+.-]*:/i.test(context.options.loginUrl) ? login.href : `${login.pathname}${login.search}`;
+      return writeRedirect(res, location, req.method === 'POST' ? 303 : 302);
+    }
+    case 'consent': {
+      const html = renderConsentPage(outcome, `${req.baseUrl}${consentPath}/`, csrfField, csrfToken(req, res));
+      return writeHtml(res, 200, html, pageCsp);
+    }
+    case 'error':
+      if (outcome.error.status >= 500) context.options.logger?.error({ requestId, err: outcome.error.cause, detail: outcome.error.detail }, 'authorization failed');
+      return writeErrorPage(res, outcome.error, requestId);
+  }
+}
+
+const currentSession = async (context: RouteContext, req: Request) => (await context.options.currentUser(req)) ?? null;
+
+/** GET/POST /application/o/authorize/ (RFC 6749 §3.1; OIDC Core §3.1.2.1 requires both methods). */
+export function authorizeRoute(context: RouteContext): Route {
+  return async (req, res, requestId) => {
+    let params: Params;
+    try {
+      params = req.method === 'GET' ? readQuery(req) : await readForm(req);
+    } catch (error) {
+      return writeErrorPage(res, toOAuthError(error), requestId);
+    }
+    const outcome = await context.server.authorize({ params, session: await currentSession(context, req), requestId });
+    writeOutcome(context, req, res, outcome, params, requestId);
+  };
+}
+
+/** POST /application/o/authorize/consent/: the consent page's answer. */
+export function consentRoute(context: RouteContext): Route {
+  return async (req, res, requestId) => {
+    let params: Params;
+    try {
+      params = await readForm(req);
+    } catch (error) {
+      return writeErrorPage(res, toOAuthError(error), requestId);
+    }
+    const decision = params['decision'];
+    const interactionId = params['interaction'];
+    if (!verifyCsrfToken(req, params[csrfField])) {
+      return writeErrorPage(res, new OAuthError('invalid_request', 'the form has expired; start the sign-in again'), requestId);
+    }
+    if ((decision !== 'allow' && decision !== 'deny') || !interactionId) {
+      return writeErrorPage(res, new OAuthError('invalid_request', 'the consent form is incomplete'), requestId);
+    }
+    const outcome = await context.server.completeConsent({ interactionId, decision, session: await currentSession(context, req), requestId });
+    writeOutcome(context, req, res, outcome, params, requestId);
+  };
+}
