@@ -1,0 +1,37 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createProvider, type Provider } from '../src/create-provider.js';
+import { seedSchema } from '../src/seed/seed-schema.js';
+
+export interface RunningProvider extends Provider {
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the reference provider on a random loopback port with its own seed, as `main.ts` would,
+ * but in this process: the base URL is known only once the port is.
+ */
+export async function startProvider(seed: unknown): Promise<RunningProvider> {
+  const http: Server = createServer();
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  const baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const provider = await createProvider({
+    publicUrl: baseUrl,
+    secretKey: 'test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz',
+    seed: seedSchema.parse(seed),
+    logger: pino({ level: 'silent' }),
+  });
+  http.on('request', provider.app);
+  return {
+    ...provider,
+    baseUrl,
+    close: () => new Promise((resolve, reject) => {
+      http.closeAllConnections();
+      http.close((error) => (error ? reject(error) : resolve()));
+    }),
+  };
+}

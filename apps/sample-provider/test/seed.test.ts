@@ -1,0 +1,76 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryStores, systemClock } from '@gatehouse/core';
+import { readEnv } from '../src/env.js';
+import { applySeed, readSeedFile } from '../src/seed/apply-seed.js';
+import { seedSchema } from '../src/seed/seed-schema.js';
+
+const yamlSeed = `
+groups: [{ name: staff }]
+users:
+  - { username: bob, password: "Bob-Password-1", name: Bob, email: bob@example.com, groups: [staff] }
+keys:
+  - { name: default, alg: ES256 }
+applications:
+  - slug: portal
+    name: Portal
+    client_id: portal
+    redirect_uris:
+      - { matching_mode: regex, url: "https://.*\\\\.example\\\\.com/cb" }
+    signing_key: default
+`;
+
+async function writeTemp(name: string, content: string): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'gatehouse-seed-')), name);
+  await writeFile(path, content);
+  return path;
+}
+
+describe('seed file', () => {
+  it('reads YAML and applies it twice without changing anything', async () => {
+    const seed = await readSeedFile(await writeTemp('seed.yaml', yamlSeed));
+    const stores = memoryStores();
+    const first = await applySeed(seed, stores, systemClock);
+    const after = { app: await stores.applications.findBySlug('portal'), user: await stores.users.findByUsername('bob'), keys: await stores.keys.list() };
+    const second = await applySeed(seed, stores, systemClock);
+
+    expect(first.applications[0]!.generatedSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(second.applications[0]!.generatedSecret).toBeUndefined();
+    expect(await stores.applications.findBySlug('portal')).toEqual(after.app);
+    expect(await stores.users.findByUsername('bob')).toEqual(after.user);
+    expect(await stores.keys.list()).toEqual(after.keys);
+    expect(after.app).toMatchObject({ clientType: 'confidential', hmacSecret: null, redirectUris: [{ matchingMode: 'regex', url: 'https://.*\\.example\\.com/cb', type: 'authorization' }] });
+    expect(after.user!.passwordHash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('reads JSON too', async () => {
+    const seed = await readSeedFile(await writeTemp('seed.json', JSON.stringify({ users: [{ username: 'carol' }] })));
+    expect(seed.users[0]).toMatchObject({ username: 'carol', is_active: true, groups: [] });
+  });
+
+  it.each([
+    ['an unknown group', { users: [{ username: 'x', groups: ['nope'] }] }, 'user x: unknown group nope'],
+    ['an unknown signing key', { applications: [{ slug: 'a', name: 'A', client_id: 'a', signing_key: 'missing' }] }, 'application a: unknown key missing'],
+  ])('refuses a seed with %s, naming it', async (_name, raw, message) => {
+    await expect(applySeed(seedSchema.parse(raw), memoryStores(), systemClock)).rejects.toThrow(message);
+  });
+
+  it('names the field of an invalid seed', async () => {
+    const path = await writeTemp('bad.json', JSON.stringify({ applications: [{ slug: 'Bad Slug', name: 'x', client_id: 'x' }] }));
+    await expect(readSeedFile(path)).rejects.toThrow(/applications\[0\]\.slug|applications\.0\.slug/);
+  });
+});
+
+describe('environment', () => {
+  it('applies the documented defaults', () => {
+    expect(readEnv({})).toMatchObject({ PORT: 9000, PUBLIC_URL: 'http://localhost:9000', DATA_DIR: './.data', LOG_LEVEL: 'info' });
+  });
+  it('derives PUBLIC_URL from PORT and strips a trailing slash', () => {
+    expect(readEnv({ PORT: '9100' }).PUBLIC_URL).toBe('http://localhost:9100');
+    expect(readEnv({ PUBLIC_URL: 'https://id.example.com/' }).PUBLIC_URL).toBe('https://id.example.com');
+  });
+  it('refuses a short SECRET_KEY with a message naming it', () => {
+    expect(() => readEnv({ SECRET_KEY: 'short' })).toThrow(/SECRET_KEY/);
+  });
+});
