@@ -11,8 +11,12 @@ input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:.
 button{padding:.55rem 1.1rem;font-size:1rem;margin:1rem .5rem 0 0;border-radius:4px;border:1px solid #345;cursor:pointer}
 button.primary{background:#2b59c3;color:#fff;border-color:#2b59c3}.error{color:#b00020}small{color:#667}`;
 
-/** Content-Security-Policy of pages: nothing but inline style and same-origin form posts. */
-export const pageCsp = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/**
+ * Content-Security-Policy of pages: nothing but inline style, never framed. No `form-action`:
+ * browsers apply it to the redirects that follow a form post too, and the login and consent
+ * forms end in a redirect to the client's (any) origin.
+ */
+export const pageCsp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
 /** The page shell every Gatehouse page shares; `body` must already be escaped. */
 export function renderPage(title: string, body: string): string {
