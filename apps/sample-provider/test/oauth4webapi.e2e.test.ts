@@ -79,6 +79,6 @@ describe('oauth4webapi (strict validation) against the reference provider', () =
 
     const userinfo = await oauth.userInfoRequest(as, rp, first.access_token, insecure);
     expect(userinfo.status).toBe(401);
-    expect(userinfo.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    expect(userinfo.headers.get('www-authenticate')).toMatch(/^Bearer realm="gatehouse", error="invalid_token"/);
   });
 });

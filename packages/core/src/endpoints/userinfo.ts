@@ -12,26 +12,28 @@ export interface UserinfoInput {
   readonly requestId: string;
 }
 
-// RFC 6750 §2: exactly one way of sending the token.
-function readBearerToken(input: UserinfoInput): string {
+// RFC 6750 §2: exactly one way of sending the token; null when there is none at all.
+function readBearerToken(input: UserinfoInput): string | null {
   const header = input.authorization?.match(/^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i)?.[1];
   const body = input.params['access_token'];
   if (input.authorization !== undefined && header === undefined) throw invalidToken('the Authorization header is not a Bearer token');
   if (header !== undefined && body !== undefined) throw invalidRequest('the access token was sent in more than one way');
-  const token = header ?? body;
-  if (!token) throw invalidToken('an access token is required');
-  return token;
+  return header ?? body ?? null;
 }
 
-// RFC 6750 §3: resource errors carry a Bearer challenge.
-function bearerChallenge(error: OAuthError): Record<string, string> {
-  return { 'www-authenticate': `Bearer error="${error.code}", error_description="${error.description}"` };
+// RFC 6750 §3: resource errors carry a Bearer challenge; a request without any token gets one
+// without error details (§3.1).
+function bearerChallenge(error: OAuthError | null): Record<string, string> {
+  const details = error ? `, error="${error.code}", error_description="${error.description}"` : '';
+  return { 'www-authenticate': `Bearer realm="gatehouse"${details}` };
 }
 
 /** The OIDC UserInfo endpoint (OIDC Core §5.3): the claims of the token's scopes, as they are now. */
 export async function userinfo(context: ServerContext, input: UserinfoInput): Promise<EndpointResponse> {
   try {
-    const { application, record } = await verifyAccessToken(context, readBearerToken(input));
+    const token = readBearerToken(input);
+    if (token === null) return errorResponse(invalidToken('an access token is required'), input.requestId, bearerChallenge(null));
+    const { application, record } = await verifyAccessToken(context, token);
     const user = await context.stores.users.find(record.userId);
     if (!user?.isActive) throw invalidToken('the user of this access token is no longer active');
     if (!record.scopes.includes('openid')) throw new OAuthError('insufficient_scope', 'the access token lacks the openid scope');

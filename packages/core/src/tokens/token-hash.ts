@@ -11,6 +11,8 @@ const hashByAlgorithm: Readonly<Record<string, string>> = {
  * that matches the ID token's signing algorithm.
  */
 export function tokenHash(value: string, alg: string): string {
-  const digest = createHash(hashByAlgorithm[alg] ?? 'sha256').update(value).digest();
+  const hash = hashByAlgorithm[alg];
+  if (!hash) throw new Error(`no token hash is defined for ${alg}`);
+  const digest = createHash(hash).update(value).digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }

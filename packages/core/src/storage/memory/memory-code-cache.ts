@@ -2,7 +2,8 @@ import { systemClock, type Clock } from '../../clock.js';
 import type { CodeCache, Consumed } from '../code-cache.js';
 
 interface Entry {
-  readonly value: unknown;
+  /** JSON, as Redis would hold it: every reader gets its own copy. */
+  readonly json: string;
   readonly expiresAt: number;
   consumed: boolean;
 }
@@ -33,16 +34,18 @@ export function memoryCodeCache(options: { clock?: Clock } = {}): CodeCache {
   return {
     put: async (key, value, ttlSeconds) => {
       if (++writes % sweepEvery === 0) sweep();
-      // A JSON round trip keeps the memory cache honest: callers get what Redis would give them.
-      entries.set(key, { value: JSON.parse(JSON.stringify(value)), expiresAt: clock.now() + ttlSeconds, consumed: false });
+      entries.set(key, { json: JSON.stringify(value), expiresAt: clock.now() + ttlSeconds, consumed: false });
     },
-    find: async <T>(key: string) => (live(key)?.value as T | undefined) ?? null,
+    find: async <T>(key: string) => {
+      const entry = live(key);
+      return entry ? (JSON.parse(entry.json) as T) : null;
+    },
     consume: async <T>(key: string): Promise<Consumed<T> | null> => {
       const entry = live(key);
       if (!entry) return null;
       const alreadyConsumed = entry.consumed;
       entry.consumed = true;
-      return { value: entry.value as T, alreadyConsumed };
+      return { value: JSON.parse(entry.json) as T, alreadyConsumed };
     },
     delete: async (key) => void entries.delete(key),
   };

@@ -1,0 +1,325 @@
+/**
+ * The contract of every durable port (DESIGN §4, CONVENTIONS 5-6): memory and Prisma stores run
+ * it against their real backend. Each test uses ids of its own, so a database shared between
+ * tests still works.
+ *
+ * @module
+ */
+import type { AccessTokenRecord } from '../storage/access-token-record-store.js';
+import type { AuditEvent } from '../storage/event-sink.js';
+import type { Grant } from '../storage/grant-store.js';
+import type { KeyRecord } from '../storage/key-store.js';
+import type { Stores } from '../storage/stores.js';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { concurrentCalls, unique } from './contract-helpers.js';
+import { makeApplication, makeUser } from './fixtures.js';
+
+/** What {@link describeStores} needs for one test. */
+export interface StoresFixture {
+  readonly stores: Stores;
+  /** Reads back the audit events, oldest first, when the backend can; the EventSink port cannot. */
+  readonly readEvents?: () => Promise<readonly AuditEvent[]>;
+  /** Releases connections; called after each test. */
+  readonly close?: () => Promise<void>;
+}
+
+const now = 1_700_000_000;
+
+function makeGrant(overrides: Partial<Grant> = {}): Grant {
+  return {
+    id: unique('grant'),
+    applicationId: 'app-1',
+    userId: 'user-1',
+    scopes: ['openid', 'profile'],
+    authTime: now - 30,
+    nonce: 'n-0S6_WzA2Mj',
+    createdAt: now,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+function makeAccessToken(overrides: Partial<AccessTokenRecord> = {}): AccessTokenRecord {
+  return {
+    jti: unique('jti'),
+    grantId: null,
+    applicationId: 'app-1',
+    userId: 'user-1',
+    scopes: ['openid'],
+    issuedAt: now,
+    expiresAt: now + 600,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+function makeKey(overrides: Partial<KeyRecord> = {}): KeyRecord {
+  return {
+    name: unique('key'),
+    alg: 'ES256',
+    use: 'sig',
+    kid: unique('kid'),
+    privateJwk: { kty: 'EC', crv: 'P-256', x: 'x-coordinate', y: 'y-coordinate', d: 'private-part' },
+    createdAt: now,
+    ...overrides,
+  };
+}
+
+/** An application with ids of its own and no authorization redirect URI unless given. */
+function freshApplication(overrides: Parameters<typeof makeApplication>[0] = {}) {
+  const id = unique('app');
+  return makeApplication({ id, slug: `slug-${id}`, clientId: `client-${id}`, ...overrides });
+}
+
+/**
+ * Registers the contract of every durable port: applications (with first-use redirect
+ * registration), users, grants, consents, access token records, keys and events.
+ *
+ * @example
+ * describeStores('memoryStores', async () => {
+ *   const stores = memoryStores();
+ *   return { stores, readEvents: async () => stores.recordedEvents };
+ * });
+ */
+export function describeStores(name: string, makeStores: () => Promise<StoresFixture>): void {
+  describe(`${name}: Stores contract`, () => {
+    let fixture: StoresFixture;
+    let stores: Stores;
+    beforeEach(async () => {
+      fixture = await makeStores();
+      stores = fixture.stores;
+    });
+    afterEach(async () => {
+      await fixture.close?.();
+    });
+
+    describe('applications', () => {
+      it('finds a saved application by client_id and by slug', async () => {
+        const application = freshApplication({
+          redirectUris: [
+            { matchingMode: 'strict', url: 'https://app.example.com/callback', type: 'authorization' },
+            { matchingMode: 'regex', url: 'https://.*\\.example\\.com/logout', type: 'logout' },
+          ],
+        });
+        await stores.applications.save(application);
+        expect(await stores.applications.findByClientId(application.clientId)).toEqual(application);
+        expect(await stores.applications.findBySlug(application.slug)).toEqual(application);
+      });
+
+      it('answers null for an unknown client_id or slug', async () => {
+        expect(await stores.applications.findByClientId(unique('client'))).toBeNull();
+        expect(await stores.applications.findBySlug(unique('slug'))).toBeNull();
+      });
+
+      it('replaces the application with the same id on save', async () => {
+        const application = freshApplication();
+        await stores.applications.save(application);
+        const renamed = { ...application, name: 'Renamed', scopes: ['openid'] };
+        await stores.applications.save(renamed);
+        expect(await stores.applications.findByClientId(application.clientId)).toEqual(renamed);
+      });
+
+      it('registers the first redirect URI of an application without one, as strict', async () => {
+        const logout = { matchingMode: 'strict', url: 'https://app.example.com/bye', type: 'logout' } as const;
+        const application = freshApplication({ redirectUris: [logout] });
+        await stores.applications.save(application);
+        const url = 'https://app.example.com/first';
+        const registered = await stores.applications.registerRedirectUri(application.id, url);
+        const expected = [logout, { matchingMode: 'strict', url, type: 'authorization' }];
+        expect(registered.redirectUris).toEqual(expect.arrayContaining(expected));
+        expect(registered.redirectUris).toHaveLength(2);
+        const stored = await stores.applications.findByClientId(application.clientId);
+        expect(stored?.redirectUris).toEqual(expect.arrayContaining(expected));
+        expect(stored?.redirectUris).toHaveLength(2);
+      });
+
+      it('registers nothing when the application already has an authorization URI', async () => {
+        const application = freshApplication();
+        await stores.applications.save(application);
+        const result = await stores.applications.registerRedirectUri(application.id, 'https://evil.example.net/cb');
+        expect(result.redirectUris).toEqual(application.redirectUris);
+        expect((await stores.applications.findByClientId(application.clientId))?.redirectUris).toEqual(application.redirectUris);
+      });
+
+      it(`lets exactly one of ${concurrentCalls} concurrent first uses register its URI`, async () => {
+        const application = freshApplication({ redirectUris: [] });
+        await stores.applications.save(application);
+        const urls = Array.from({ length: concurrentCalls }, (_, i) => `https://app.example.com/cb/${i}`);
+        const results = await Promise.all(urls.map((url) => stores.applications.registerRedirectUri(application.id, url)));
+        const stored = await stores.applications.findByClientId(application.clientId);
+        expect(stored?.redirectUris).toHaveLength(1);
+        const winner = stored!.redirectUris[0]!;
+        expect(winner).toEqual({ matchingMode: 'strict', url: expect.stringMatching(/^https:\/\/app\.example\.com\/cb\/\d+$/), type: 'authorization' });
+        // Every caller sees the application as it is afterwards: with the winner's URI only.
+        for (const result of results) expect(result.redirectUris).toEqual([winner]);
+      });
+    });
+
+    describe('users', () => {
+      it('finds a saved user by id and by username', async () => {
+        const id = unique('user');
+        const user = makeUser({
+          id,
+          uuid: randomUUID(),
+          username: `name-${id}`,
+          groups: ['admins', 'staff'],
+          attributes: { upn: 'alice@corp.example', nested: { level: 2 } },
+          passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+        });
+        await stores.users.save(user);
+        expect(await stores.users.find(id)).toEqual(user);
+        expect(await stores.users.findByUsername(user.username)).toEqual(user);
+      });
+
+      it('answers null for an unknown id or username', async () => {
+        expect(await stores.users.find(unique('user'))).toBeNull();
+        expect(await stores.users.findByUsername(unique('name'))).toBeNull();
+      });
+
+      it('replaces the user with the same id on save', async () => {
+        const id = unique('user');
+        const user = makeUser({ id, uuid: randomUUID(), username: `name-${id}` });
+        await stores.users.save(user);
+        const deactivated = { ...user, isActive: false, email: null };
+        await stores.users.save(deactivated);
+        expect(await stores.users.find(id)).toEqual(deactivated);
+      });
+    });
+
+    describe('grants', () => {
+      it('finds a created grant, and null for an unknown id', async () => {
+        const grant = makeGrant();
+        await stores.grants.create(grant);
+        expect(await stores.grants.find(grant.id)).toEqual(grant);
+        expect(await stores.grants.find(unique('grant'))).toBeNull();
+      });
+
+      it('revokes a grant and keeps the first revocation time', async () => {
+        const grant = makeGrant({ nonce: null });
+        await stores.grants.create(grant);
+        await stores.grants.revoke(grant.id, now + 10);
+        await stores.grants.revoke(grant.id, now + 20);
+        expect(await stores.grants.find(grant.id)).toEqual({ ...grant, revokedAt: now + 10 });
+      });
+
+      it('treats revoking an unknown grant as no error', async () => {
+        await stores.grants.revoke(unique('grant'), now);
+      });
+    });
+
+    describe('consents', () => {
+      const makeConsent = (expiresAt: number | null) => ({
+        userId: unique('user'),
+        applicationId: unique('app'),
+        scopes: ['openid', 'email'],
+        expiresAt,
+      });
+
+      it('finds a consent until it expires', async () => {
+        const consent = makeConsent(now + 100);
+        await stores.consents.save(consent);
+        expect(await stores.consents.find(consent.userId, consent.applicationId, now + 99)).toEqual(consent);
+        expect(await stores.consents.find(consent.userId, consent.applicationId, now + 100)).toBeNull();
+      });
+
+      it('keeps a consent without expiry for ever', async () => {
+        const consent = makeConsent(null);
+        await stores.consents.save(consent);
+        expect(await stores.consents.find(consent.userId, consent.applicationId, now + 10 ** 8)).toEqual(consent);
+      });
+
+      it('answers null for another application or user', async () => {
+        const consent = makeConsent(null);
+        await stores.consents.save(consent);
+        expect(await stores.consents.find(consent.userId, unique('app'), now)).toBeNull();
+        expect(await stores.consents.find(unique('user'), consent.applicationId, now)).toBeNull();
+      });
+
+      it('replaces the earlier consent of the same user for the same application', async () => {
+        const consent = makeConsent(now + 100);
+        await stores.consents.save(consent);
+        const wider = { ...consent, scopes: ['openid', 'email', 'profile'], expiresAt: now + 500 };
+        await stores.consents.save(wider);
+        expect(await stores.consents.find(consent.userId, consent.applicationId, now + 200)).toEqual(wider);
+      });
+    });
+
+    describe('access token records', () => {
+      it('finds a created record until it expires, and null for an unknown jti', async () => {
+        const record = makeAccessToken({ grantId: unique('grant') });
+        await stores.accessTokens.create(record);
+        expect(await stores.accessTokens.find(record.jti, now + 599)).toEqual(record);
+        expect(await stores.accessTokens.find(record.jti, now + 600)).toBeNull();
+        expect(await stores.accessTokens.find(unique('jti'), now)).toBeNull();
+      });
+
+      it('revokes one record, which stays findable as revoked, and keeps the first revocation time', async () => {
+        const [record, other] = [makeAccessToken(), makeAccessToken()];
+        await stores.accessTokens.create(record);
+        await stores.accessTokens.create(other);
+        await stores.accessTokens.revoke(record.jti, now + 5);
+        await stores.accessTokens.revoke(record.jti, now + 9);
+        expect(await stores.accessTokens.find(record.jti, now + 10)).toEqual({ ...record, revokedAt: now + 5 });
+        expect(await stores.accessTokens.find(other.jti, now + 10)).toEqual(other);
+        await stores.accessTokens.revoke(unique('jti'), now);
+      });
+
+      it('revokes every record of a grant, and no other, by grant id', async () => {
+        const grantId = unique('grant');
+        const ofGrant = [
+          makeAccessToken({ grantId }),
+          makeAccessToken({ grantId, scopes: ['openid', 'email'] }),
+          makeAccessToken({ grantId, applicationId: 'app-2' }),
+        ];
+        const earlier = makeAccessToken({ grantId, revokedAt: now + 1 });
+        const others = [makeAccessToken({ grantId: unique('grant') }), makeAccessToken({ grantId: null })];
+        for (const record of [...ofGrant, earlier, ...others]) await stores.accessTokens.create(record);
+
+        await stores.accessTokens.revokeByGrantId(grantId, now + 7);
+
+        for (const record of ofGrant) {
+          expect(await stores.accessTokens.find(record.jti, now + 8)).toEqual({ ...record, revokedAt: now + 7 });
+        }
+        expect(await stores.accessTokens.find(earlier.jti, now + 8)).toEqual(earlier);
+        for (const record of others) expect(await stores.accessTokens.find(record.jti, now + 8)).toEqual(record);
+      });
+    });
+
+    describe('keys', () => {
+      it('lists saved keys and finds one by name', async () => {
+        const signing = makeKey();
+        const encryption = makeKey({ alg: 'RSA-OAEP-256', use: 'enc', privateJwk: { kty: 'RSA', n: 'modulus', e: 'AQAB', d: 'private-part' } });
+        await stores.keys.save(signing);
+        await stores.keys.save(encryption);
+        expect(await stores.keys.list()).toEqual(expect.arrayContaining([signing, encryption]));
+        expect(await stores.keys.findByName(encryption.name)).toEqual(encryption);
+        expect(await stores.keys.findByName(unique('key'))).toBeNull();
+      });
+
+      it('replaces the key with the same name on save', async () => {
+        const key = makeKey();
+        await stores.keys.save(key);
+        const rotated = { ...key, kid: unique('kid'), createdAt: now + 86_400 };
+        await stores.keys.save(rotated);
+        expect(await stores.keys.findByName(key.name)).toEqual(rotated);
+        expect((await stores.keys.list()).filter((listed) => listed.name === key.name)).toEqual([rotated]);
+      });
+    });
+
+    describe('events', () => {
+      it('records audit events, in order when they can be read back', async () => {
+        const requestId = unique('request');
+        const events: AuditEvent[] = [
+          { action: 'login', at: now, userId: 'user-1', requestId },
+          { action: 'authorize_application', at: now + 1, applicationId: 'app-1', userId: 'user-1', requestId, context: { scopes: ['openid'] } },
+          { action: 'suspicious_request', at: now + 2, requestId, context: { reason: 'code replay' } },
+        ];
+        for (const event of events) await stores.events.record(event);
+        if (!fixture.readEvents) return;
+        const recorded = (await fixture.readEvents()).filter((event) => event.requestId === requestId);
+        expect(recorded).toEqual(events);
+      });
+    });
+  });
+}

@@ -1,0 +1,381 @@
+// Test fixture: a real Express 5 app with the Gatehouse router, listening on 127.0.0.1:0, backed by
+// the in-memory stores. Tests talk to it with Node's global fetch and `redirect: 'manual'`.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import {
+  createAuthorizationServer,
+  createKeyRecord,
+  digestToken,
+  memoryCodeCache,
+  memoryStores,
+  type Application,
+  type KeyRecord,
+  type MemoryStores,
+  type User,
+} from '@gatehouse/core';
+import { oauthRouter } from '../src/index.js';
+
+/** A registered client as the tests know it: the secret in clear, the first redirect URI. */
+export interface TestClient {
+  readonly slug: string;
+  readonly clientId: string;
+  /** Undefined for public clients. */
+  readonly secret: string | undefined;
+  readonly redirectUri: string;
+}
+
+const client = <S extends string | undefined>(slug: string, clientId: string, secret: S, redirectUri: string) => ({
+  slug,
+  clientId,
+  secret,
+  redirectUri,
+});
+
+/** The fixture's clients; each is saved by `startTestServer`. */
+export const clients = {
+  /** Confidential, strict redirect URIs (one of them with a query), ES256, implicit consent. */
+  confidential: client('confidential', 'confidential-client', 'confidential-secret', 'https://client.example.com/cb'),
+  /** A second confidential client with the same redirect URI, for cross-client checks. */
+  other: client('other', 'other-client', 'other-secret', 'https://client.example.com/cb'),
+  /** Regex redirect URIs: `http://local.invalid?`, an invalid `+`, and `https://.*\.example\.com/cb`. */
+  regex: client('regex', 'regex-client', 'regex-secret', 'https://a.example.com/cb'),
+  /** A `.*` regex redirect URI: matches anything, yet forbidden schemes stay refused. */
+  anything: client('anything', 'anything-client', 'anything-secret', 'https://anything.example.net/cb'),
+  /** Public client (PKCE S256 required, no secret). */
+  public: client('public', 'public-client', undefined, 'http://127.0.0.1:8765/callback'),
+  /** Signs with HS256 and its client secret (no signing key). */
+  hs256: client('hs256', 'hs256-client', 'hs256-secret-that-is-long-enough-for-hmac', 'https://hs.example.com/cb'),
+  /** Explicit consent: every authorization shows the consent page. */
+  explicit: client('explicit', 'explicit-client', 'explicit-secret', 'https://explicit.example.com/cb'),
+  /** Client id and secret with characters that RFC 6749 §2.3.1 form-encodes in Basic credentials. */
+  special: client('special', 'client/id', 'secret+/==', 'https://special.example.com/cb'),
+} as const satisfies Record<string, TestClient>;
+
+/** The strict redirect URI of the confidential client that carries its own query. */
+export const redirectUriWithQuery = 'https://client.example.com/cb?tenant=acme&lang=en';
+
+export const testUser: User = {
+  id: 'user-1',
+  uuid: '6f1c1c52-8f5e-4c8e-9a55-2d7c6f0f4a11',
+  username: 'alice',
+  name: 'Alice Example',
+  email: 'alice@example.com',
+  emailVerified: true,
+  groups: ['engineering', 'admins'],
+  attributes: {},
+  isActive: true,
+};
+
+/** A logout (end-session) redirect URI of the confidential client: never an authorization redirect URI. */
+export const logoutUri = 'https://client.example.com/bye';
+
+/** A second user, for sessions that do not own an interaction. */
+export const otherUser: User = { ...testUser, id: 'user-2', uuid: '0b7c0e1e-2a53-4a84-bf58-4f1e0c9d2b22', username: 'bob', name: 'Bob', email: 'bob@example.com' };
+
+/** A complete Application with test defaults; every field of the type is set here. */
+export function makeApplication(fields: Pick<Application, 'id' | 'slug' | 'clientId'> & Partial<Application>): Application {
+  const application: Application = {
+    id: fields.id,
+    slug: fields.slug,
+    name: `App ${fields.slug}`,
+    clientId: fields.clientId,
+    clientType: 'confidential',
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    clientSecretDigest: null,
+    hmacSecret: null,
+    redirectUris: [],
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
+    signingKey: 'default',
+    encryptionKey: null,
+    subMode: 'hashed_user_id',
+    issuerMode: 'per_provider',
+    includeClaimsInIdToken: true,
+    consent: 'implicit',
+    consentDurationSeconds: 2419200,
+    accessCodeValiditySeconds: 60,
+    accessTokenValiditySeconds: 3600,
+    refreshTokenValiditySeconds: 2592000,
+    deviceCodeValiditySeconds: 600,
+    allowedGroups: [],
+  };
+  return { ...application, ...fields };
+}
+
+const strict = (url: string) => ({ matchingMode: 'strict' as const, url, type: 'authorization' as const });
+const regex = (url: string) => ({ matchingMode: 'regex' as const, url, type: 'authorization' as const });
+
+function fixtureApplications(): Application[] {
+  const { confidential, other, regex: regexClient, anything, public: publicClient, hs256, explicit, special } = clients;
+  return [
+    makeApplication({
+      id: 'app-confidential',
+      slug: confidential.slug,
+      clientId: confidential.clientId,
+      clientSecretDigest: digestToken(confidential.secret),
+      redirectUris: [strict(confidential.redirectUri), strict(redirectUriWithQuery), { matchingMode: 'strict', url: logoutUri, type: 'logout' }],
+    }),
+    makeApplication({
+      id: 'app-other',
+      slug: other.slug,
+      clientId: other.clientId,
+      clientSecretDigest: digestToken(other.secret),
+      redirectUris: [strict(other.redirectUri)],
+    }),
+    makeApplication({
+      id: 'app-regex',
+      slug: regexClient.slug,
+      clientId: regexClient.clientId,
+      clientSecretDigest: digestToken(regexClient.secret),
+      // The invalid entry comes first, so every lookup has to step over it.
+      redirectUris: [regex('+'), regex('http://local.invalid?'), regex('https://.*\\.example\\.com/cb')],
+    }),
+    makeApplication({
+      id: 'app-anything',
+      slug: anything.slug,
+      clientId: anything.clientId,
+      clientSecretDigest: digestToken(anything.secret),
+      redirectUris: [regex('.*')],
+    }),
+    makeApplication({
+      id: 'app-public',
+      slug: publicClient.slug,
+      clientId: publicClient.clientId,
+      clientType: 'public',
+      tokenEndpointAuthMethod: 'none',
+      redirectUris: [strict(publicClient.redirectUri)],
+    }),
+    makeApplication({
+      id: 'app-hs256',
+      slug: hs256.slug,
+      clientId: hs256.clientId,
+      clientSecretDigest: digestToken(hs256.secret),
+      hmacSecret: hs256.secret,
+      signingKey: null,
+      redirectUris: [strict(hs256.redirectUri)],
+    }),
+    makeApplication({
+      id: 'app-explicit',
+      slug: explicit.slug,
+      clientId: explicit.clientId,
+      clientSecretDigest: digestToken(explicit.secret),
+      consent: 'explicit',
+      redirectUris: [strict(explicit.redirectUri)],
+    }),
+    makeApplication({
+      id: 'app-special',
+      slug: special.slug,
+      clientId: special.clientId,
+      clientSecretDigest: digestToken(special.secret),
+      redirectUris: [strict(special.redirectUri)],
+    }),
+  ];
+}
+
+/** Header the fixture's `currentUser` reads the signed-in user id from. */
+export const userHeader = 'x-test-user';
+
+export interface TestServer {
+  /** `http://127.0.0.1:<port>`, also the authorization server's baseUrl. */
+  readonly baseUrl: string;
+  readonly stores: MemoryStores;
+  /** The ES256 key every application with `signingKey: 'default'` signs with. */
+  readonly signingKey: KeyRecord;
+  /** `auth_time` of every test session. */
+  readonly authTime: number;
+  /** `<baseUrl>/application/o/<slug>/` */
+  issuer(slug: string): string;
+  close(): Promise<void>;
+}
+
+/** Starts the fixture app on an ephemeral port; close it in afterAll. */
+export async function startTestServer(): Promise<TestServer> {
+  const now = Math.floor(Date.now() / 1000);
+  const authTime = now - 30;
+  const stores = memoryStores();
+  const signingKey = await createKeyRecord({ name: 'default', alg: 'ES256', now });
+  await stores.keys.save(signingKey);
+  for (const application of fixtureApplications()) await stores.applications.save(application);
+  await stores.users.save(testUser);
+  await stores.users.save(otherUser);
+
+  const http: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const server = createAuthorizationServer({ baseUrl, stores, codes: memoryCodeCache() });
+  const app = express();
+  app.use(
+    oauthRouter(server, {
+      currentUser: (req) => {
+        const id = req.get(userHeader);
+        return id ? { id, authTime } : null;
+      },
+      loginUrl: '/login',
+    }),
+  );
+  http.on('request', app);
+
+  return {
+    baseUrl,
+    stores,
+    signingKey,
+    authTime,
+    issuer: (slug) => `${baseUrl}/application/o/${slug}/`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        http.closeAllConnections();
+        http.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP helpers
+
+export type Params = Record<string, string>;
+
+/** A JSON response body, loosely typed for assertions. */
+export type Json = Record<string, any>;
+
+/** The body of `res` parsed as JSON. */
+export async function jsonOf(res: Response): Promise<Json> {
+  return (await res.json()) as Json;
+}
+
+export interface RequestOptions {
+  /** Id of the signed-in user; nobody is signed in when absent. */
+  readonly user?: string;
+  readonly headers?: Record<string, string>;
+}
+
+const userHeaders = (options: RequestOptions): Record<string, string> => ({
+  ...(options.user !== undefined ? { [userHeader]: options.user } : {}),
+  ...options.headers,
+});
+
+/** GET `<baseUrl><path>` without following redirects. */
+export function get(t: TestServer, path: string, options: RequestOptions = {}): Promise<Response> {
+  return fetch(`${t.baseUrl}${path}`, { redirect: 'manual', headers: userHeaders(options) });
+}
+
+/** POST a form (or any body) to `<baseUrl><path>` without following redirects. */
+export function postForm(t: TestServer, path: string, body: Params | string, options: RequestOptions = {}): Promise<Response> {
+  return fetch(`${t.baseUrl}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...userHeaders(options) },
+    body: typeof body === 'string' ? body : new URLSearchParams(body).toString(),
+  });
+}
+
+export const authorizePath = '/application/o/authorize/';
+export const consentPath = '/application/o/authorize/consent/';
+export const tokenPath = '/application/o/token/';
+export const userinfoPath = '/application/o/userinfo/';
+
+/** GET the authorization endpoint with `params` as the query (a raw string is sent as it is). */
+export function authorize(t: TestServer, params: Params | string, options: RequestOptions = {}): Promise<Response> {
+  const query = typeof params === 'string' ? params : new URLSearchParams(params).toString();
+  return get(t, `${authorizePath}?${query}`, options);
+}
+
+/** The parameters of a code-flow authorization request of `client`, with `extra` on top. */
+export function codeRequest(c: TestClient, extra: Params = {}): Params {
+  return { response_type: 'code', client_id: c.clientId, redirect_uri: c.redirectUri, scope: 'openid profile email', state: 'xyz', ...extra };
+}
+
+/** The Location header as a URL; fails the test when there is none. */
+export function locationOf(res: Response): URL {
+  const location = res.headers.get('location');
+  if (location === null) throw new Error(`expected a Location header, got status ${res.status}`);
+  return new URL(location);
+}
+
+/** Runs the authorization request of `client` (signed in as the test user) up to its code. */
+export async function obtainCode(t: TestServer, c: TestClient, extra: Params = {}): Promise<string> {
+  const res = await authorize(t, codeRequest(c, extra), { user: testUser.id });
+  if (res.status !== 302) throw new Error(`authorization answered ${res.status}: ${await res.text()}`);
+  const location = locationOf(res);
+  const code = location.searchParams.get('code');
+  if (code === null) throw new Error(`no code in ${location.href}`);
+  return code;
+}
+
+/** RFC 6749 §2.3.1: id and secret are form-encoded, then joined and base64-encoded. */
+export function basicAuthorization(clientId: string, secret: string): string {
+  const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
+  return `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(secret)}`).toString('base64')}`;
+}
+
+export type ClientAuth = 'basic' | 'post' | 'none';
+
+/** POST to the token endpoint, authenticating `client` the given way. */
+export function tokenRequest(t: TestServer, c: TestClient, params: Params, auth: ClientAuth = 'basic'): Promise<Response> {
+  switch (auth) {
+    case 'basic':
+      return postForm(t, tokenPath, params, { headers: { authorization: basicAuthorization(c.clientId, c.secret!) } });
+    case 'post':
+      return postForm(t, tokenPath, { ...params, client_id: c.clientId, client_secret: c.secret! });
+    case 'none':
+      return postForm(t, tokenPath, { ...params, client_id: c.clientId });
+  }
+}
+
+/** Exchanges `code` at the token endpoint as `client` with the code's redirect URI. */
+export function exchangeCode(t: TestServer, c: TestClient, code: string, extra: Params = {}, auth: ClientAuth = 'basic'): Promise<Response> {
+  return tokenRequest(t, c, { grant_type: 'authorization_code', code, redirect_uri: c.redirectUri, ...extra }, auth);
+}
+
+export interface TokenBody {
+  readonly access_token: string;
+  readonly token_type: string;
+  readonly expires_in: number;
+  readonly scope: string;
+  readonly id_token?: string;
+}
+
+/** The whole code flow of `client`: authorization, then the token response (which must be 200). */
+export async function obtainTokens(t: TestServer, c: TestClient, extra: Params = {}): Promise<TokenBody> {
+  const code = await obtainCode(t, c, extra);
+  const res = await exchangeCode(t, c, code);
+  if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as TokenBody;
+}
+
+/** A fresh RFC 7636 verifier and its S256 challenge. */
+export function pkcePair(): { readonly verifier: string; readonly challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML helpers
+
+const entities: Readonly<Record<string, string>> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+const unescapeHtml = (value: string) => value.replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => entities[entity]!);
+
+/** The hidden inputs of a page, by name. */
+export function hiddenInputs(html: string): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
+    inputs[unescapeHtml(match[1]!)] = unescapeHtml(match[2]!);
+  }
+  return inputs;
+}
+
+/** `name=value` of each Set-Cookie header, by cookie name. */
+export function cookiesOf(res: Response): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const header of res.headers.getSetCookie()) {
+    const pair = header.split(';')[0]!;
+    const eq = pair.indexOf('=');
+    cookies[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return cookies;
+}
