@@ -16,6 +16,7 @@ import {
   type User,
 } from '@gatehouse/core';
 import { oauthRouter } from '../src/index.js';
+import { makeApplication as makeCoreApplication } from '@gatehouse/core/testing';
 
 /** A registered client as the tests know it: the secret in clear, the first redirect URI. */
 export interface TestClient {
@@ -74,33 +75,17 @@ export const logoutUri = 'https://client.example.com/bye';
 /** A second user, for sessions that do not own an interaction. */
 export const otherUser: User = { ...testUser, id: 'user-2', uuid: '0b7c0e1e-2a53-4a84-bf58-4f1e0c9d2b22', username: 'bob', name: 'Bob', email: 'bob@example.com' };
 
-/** A complete Application with test defaults; every field of the type is set here. */
+/** An application with this suite's defaults (implicit consent, ES256 key `default`). */
 export function makeApplication(fields: Pick<Application, 'id' | 'slug' | 'clientId'> & Partial<Application>): Application {
-  const application: Application = {
-    id: fields.id,
-    slug: fields.slug,
+  return makeCoreApplication({
     name: `App ${fields.slug}`,
-    clientId: fields.clientId,
-    clientType: 'confidential',
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    clientSecretDigest: null,
-    hmacSecret: null,
     redirectUris: [],
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     signingKey: 'default',
-    encryptionKey: null,
-    subMode: 'hashed_user_id',
-    issuerMode: 'per_provider',
-    includeClaimsInIdToken: true,
     consent: 'implicit',
-    consentDurationSeconds: 2419200,
-    accessCodeValiditySeconds: 60,
     accessTokenValiditySeconds: 3600,
-    refreshTokenValiditySeconds: 2592000,
-    deviceCodeValiditySeconds: 600,
-    allowedGroups: [],
-  };
-  return { ...application, ...fields };
+    ...fields,
+  });
 }
 
 const strict = (url: string) => ({ matchingMode: 'strict' as const, url, type: 'authorization' as const });
