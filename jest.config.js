@@ -1,7 +1,9 @@
 // One Jest run over every package (tRPC's layout): one summary for the whole repository.
 // Sources are transformed by @swc/jest, so tests need no build; type checking is `pnpm typecheck`.
-// jose, openid-client and oauth4webapi ship ESM only: they are transformed to CommonJS here, once.
-const esmOnly = ['jose', 'openid-client', 'oauth4webapi'];
+// jose, openid-client, oauth4webapi and Prisma's query compiler ship ESM only, and PGlite loads
+// its parts with import(): they are transformed to CommonJS here, once (pnpm stores @scope/name
+// as @scope+name under .pnpm).
+const esmOnly = ['jose', 'openid-client', 'oauth4webapi', '@prisma[+/]client', '@electric-sql[+/]pglite'];
 
 /** @param {string} dir @param {string} name */
 const project = (dir, name) => ({
@@ -10,7 +12,7 @@ const project = (dir, name) => ({
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   transform: {
-    '^.+\\.(t|j|mj)s$': ['@swc/jest', {
+    '^.+\\.(t|j|mj|cj)s$': ['@swc/jest', {
       jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
       module: { type: 'commonjs' },
     }],
@@ -27,6 +29,8 @@ module.exports = {
   projects: [
     project('packages/core', 'core'),
     project('packages/express-router', 'express-router'),
+    project('packages/redis-code-cache', 'redis-code-cache'),
+    project('packages/prisma-store', 'prisma-store'),
     project('apps/sample-provider', 'sample-provider'),
   ],
 };

@@ -44,7 +44,7 @@ export interface Provider {
 export async function createProvider(options: ProviderOptions): Promise<Provider> {
   const clock = options.clock ?? systemClock;
   const stores = options.stores ?? memoryStores();
-  const seed = options.seed ? await applySeed(options.seed, stores, clock) : null;
+  const seed = options.seed ? await stores.transaction((tx) => applySeed(options.seed!, tx, clock)) : null;
   const server = createAuthorizationServer({
     baseUrl: options.publicUrl,
     stores,

@@ -4,22 +4,18 @@ import { createProvider } from './create-provider.js';
 import { readEnv } from './env.js';
 import { resolveSecretKey } from './secret-key.js';
 import { readSeedFile } from './seed/apply-seed.js';
+import { openStorage } from './storage.js';
 
 const demoSeed = fileURLToPath(new URL('../seed/demo.yaml', import.meta.url));
 
 async function main(): Promise<void> {
   const env = readEnv();
   const logger = pino({ level: env.LOG_LEVEL });
-  if (env.DATABASE_URL || env.REDIS_URL) {
-    logger.warn('DATABASE_URL and REDIS_URL are not used yet: this build keeps its state in memory');
-  }
   const seedPath = env.GATEHOUSE_SEED ?? demoSeed;
-  const provider = await createProvider({
-    publicUrl: env.PUBLIC_URL,
-    secretKey: await resolveSecretKey(env.SECRET_KEY, env.DATA_DIR, logger),
-    seed: await readSeedFile(seedPath),
-    logger,
-  });
+  const seed = await readSeedFile(seedPath);
+  const secretKey = await resolveSecretKey(env.SECRET_KEY, env.DATA_DIR, logger);
+  const storage = await openStorage(env, secretKey, logger);
+  const provider = await createProvider({ publicUrl: env.PUBLIC_URL, secretKey, seed, logger, stores: storage.stores, codes: storage.codes });
   const listener = provider.app.listen(env.PORT, () => {
     const lines = [`Gatehouse is listening on ${env.PUBLIC_URL} (seed: ${seedPath})`];
     for (const app of provider.seed?.applications ?? []) {
@@ -30,7 +26,11 @@ async function main(): Promise<void> {
     if (!env.GATEHOUSE_SEED) lines.push('  demo user: demo / demo-password (from the bundled demo seed)');
     process.stdout.write(`${lines.join('\n')}\n`);
   });
-  const stop = () => listener.close(() => process.exit(0));
+  const stop = () => {
+    listener.close();
+    listener.closeAllConnections();
+    storage.close().finally(() => process.exit(0));
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

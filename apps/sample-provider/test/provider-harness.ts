@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createProvider, type Provider } from '../src/create-provider.js';
+import { createProvider, type Provider, type ProviderOptions } from '../src/create-provider.js';
 import { seedSchema } from '../src/seed/seed-schema.js';
 
 export interface RunningProvider extends Provider {
@@ -14,7 +14,7 @@ export interface RunningProvider extends Provider {
  * Starts the reference provider on a random loopback port with its own seed, as `main.ts` would,
  * but in this process: the base URL is known only once the port is.
  */
-export async function startProvider(seed: unknown): Promise<RunningProvider> {
+export async function startProvider(seed: unknown, storage: Pick<ProviderOptions, 'stores' | 'codes'> = {}): Promise<RunningProvider> {
   const http: Server = createServer();
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
@@ -23,7 +23,8 @@ export async function startProvider(seed: unknown): Promise<RunningProvider> {
     publicUrl: baseUrl,
     secretKey: 'test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz',
     seed: seedSchema.parse(seed),
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
+    ...storage,
   });
   http.on('request', provider.app);
   return {

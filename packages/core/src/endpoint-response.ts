@@ -14,9 +14,11 @@ export const noStore: Readonly<Record<string, string>> = { 'cache-control': 'no-
 export function errorResponse(error: OAuthError, requestId: string, headers: Readonly<Record<string, string>> = {}): EndpointResponse {
   const challenge: Record<string, string> =
     error.code === 'invalid_client' ? { 'www-authenticate': 'Basic realm="gatehouse", charset="UTF-8"' } : {};
+  const retryAfter: Record<string, string> =
+    error.retryAfterSeconds !== undefined ? { 'retry-after': String(error.retryAfterSeconds) } : {};
   return {
     status: error.status,
-    headers: { ...noStore, ...challenge, ...headers },
+    headers: { ...noStore, ...challenge, ...retryAfter, ...headers },
     body: { error: error.code, error_description: error.description, request_id: requestId },
   };
 }

@@ -101,6 +101,15 @@ export async function applySeed(seed: Seed, stores: Stores, clock: Clock): Promi
       isActive: user.is_active,
       ...(passwordHashValue !== undefined ? { passwordHash: passwordHashValue } : {}),
     });
+    for (const appPassword of user.app_passwords) {
+      await stores.appPasswords.save({
+        id: stableId('app-password', `${user.username}\u0000${appPassword.name}`),
+        userId: id,
+        name: appPassword.name,
+        tokenDigest: digestToken(appPassword.token),
+        expiresAt: appPassword.expires_at,
+      });
+    }
   }
   const applications: SeedSummary['applications'][number][] = [];
   for (const app of seed.applications) {

@@ -41,6 +41,8 @@ const user = z.object({
   groups: z.array(z.string()).default([]),
   attributes: z.record(z.string(), z.unknown()).default({}),
   is_active: z.boolean().default(true),
+  /** Tokens for machine clients (client_credentials); stored as digests. */
+  app_passwords: z.array(z.object({ name: z.string().min(1), token: z.string().min(16), expires_at: z.int().positive().nullable().default(null) })).default([]),
 });
 
 const key = z.object({

@@ -11,6 +11,8 @@ export interface OAuthErrorOptions {
   readonly redirectable?: boolean;
   /** Overrides the status of the code table (e.g. 413 for an oversized body). */
   readonly status?: number;
+  /** For `temporarily_unavailable` and rate limits: sent as `Retry-After` (RFC 9110 §10.2.3). */
+  readonly retryAfterSeconds?: number;
 }
 
 // RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
@@ -23,6 +25,7 @@ export class OAuthError extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly redirectable: boolean;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: OAuthErrorCode, description: string, options: OAuthErrorOptions = {}) {
     super(`${code}: ${description}`, { cause: options.cause });
@@ -32,6 +35,7 @@ export class OAuthError extends Error {
     this.status = options.status ?? oauthErrorStatus[code];
     this.detail = options.detail;
     this.redirectable = options.redirectable ?? true;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -40,19 +40,17 @@ async function findActiveUser(context: Context, userId: string) {
   return user;
 }
 
-async function createGrant(context: Context, code: AuthorizationCode): Promise<Grant> {
-  const grant: Grant = {
+function grantOf(code: AuthorizationCode, now: number): Grant {
+  return {
     id: code.grantId,
     applicationId: code.applicationId,
     userId: code.userId,
     scopes: code.scopes,
     authTime: code.authTime,
     nonce: code.nonce,
-    createdAt: context.clock.now(),
+    createdAt: now,
     revokedAt: null,
   };
-  await context.stores.grants.create(grant);
-  return grant;
 }
 
 /** The token half of the authorization code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3). */
@@ -64,7 +62,14 @@ export const authorizationCodeGrant = {
     checkBinding(code, request);
     verifyCodeVerifier(code.pkce, request.params['code_verifier']);
     const user = await findActiveUser(context, code.userId);
-    const grant = await createGrant(context, code);
-    return issueTokens(context, { application: request.application, user, grant, nonce: code.nonce });
+    const grant = grantOf(code, context.clock.now());
+    // The grant is written in the same transaction as its token records, or not at all.
+    return issueTokens(context, {
+      application: request.application,
+      user,
+      grant,
+      nonce: code.nonce,
+      alongside: (stores) => stores.grants.create(grant),
+    });
   },
 } satisfies TokenGrantHandler;

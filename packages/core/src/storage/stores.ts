@@ -1,4 +1,5 @@
 import type { AccessTokenRecordStore } from './access-token-record-store.js';
+import type { AppPasswordStore } from './app-password-store.js';
 import type { ApplicationStore } from './application-store.js';
 import type { ConsentStore } from './consent-store.js';
 import type { EventSink } from './event-sink.js';
@@ -10,9 +11,15 @@ import type { UserStore } from './user-store.js';
 export interface Stores {
   readonly applications: ApplicationStore;
   readonly users: UserStore;
+  readonly appPasswords: AppPasswordStore;
   readonly grants: GrantStore;
   readonly consents: ConsentStore;
   readonly accessTokens: AccessTokenRecordStore;
   readonly keys: KeyStore;
   readonly events: EventSink;
+  /**
+   * Runs `work` against stores whose writes all happen or none do (fosite's transactional
+   * storage): code-to-token bookkeeping, refresh rotation, seed application.
+   */
+  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
 }

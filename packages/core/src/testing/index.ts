@@ -11,4 +11,6 @@ export { describeStores } from './stores-contract.js';
 export type { CodeCacheFixture } from './code-cache-contract.js';
 export type { StoresFixture } from './stores-contract.js';
 export { makeApplication, makeUser, manualClock } from './fixtures.js';
+export { describeRequiring, serviceAt } from './describe-requiring.js';
+export type { Requirement } from './describe-requiring.js';
 export type { ManualClock } from './fixtures.js';

@@ -6,6 +6,7 @@
  * @module
  */
 import type { AccessTokenRecord } from '../storage/access-token-record-store.js';
+import type { AppPassword } from '../storage/app-password-store.js';
 import type { AuditEvent } from '../storage/event-sink.js';
 import type { Grant } from '../storage/grant-store.js';
 import type { KeyRecord } from '../storage/key-store.js';
@@ -22,6 +23,8 @@ export interface StoresFixture {
   readonly readEvents?: () => Promise<readonly AuditEvent[]>;
   /** Releases connections; called after each test. */
   readonly close?: () => Promise<void>;
+  /** True when a failed `transaction` undoes its writes (databases); the memory stores do not. */
+  readonly rollsBack?: boolean;
 }
 
 const now = 1_700_000_000;
@@ -187,6 +190,45 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
       });
     });
 
+    describe('app passwords', () => {
+      const savedUser = async () => {
+        const id = unique('user');
+        const user = makeUser({ id, uuid: randomUUID(), username: `name-${id}`, groups: [] });
+        await stores.users.save(user);
+        return user;
+      };
+      const makeAppPassword = (userId: string, overrides: Partial<AppPassword> = {}): AppPassword => ({
+        id: unique('app-password'),
+        userId,
+        name: 'ci',
+        tokenDigest: unique('digest'),
+        expiresAt: null,
+        ...overrides,
+      });
+
+      it('finds an app password by digest until it expires', async () => {
+        const user = await savedUser();
+        const expiring = makeAppPassword(user.id, { name: 'expiring', expiresAt: now + 100 });
+        const lasting = makeAppPassword(user.id, { name: 'lasting' });
+        await stores.appPasswords.save(expiring);
+        await stores.appPasswords.save(lasting);
+        expect(await stores.appPasswords.findByDigest(expiring.tokenDigest, now + 99)).toEqual(expiring);
+        expect(await stores.appPasswords.findByDigest(expiring.tokenDigest, now + 100)).toBeNull();
+        expect(await stores.appPasswords.findByDigest(lasting.tokenDigest, now + 10 ** 8)).toEqual(lasting);
+        expect(await stores.appPasswords.findByDigest(unique('digest'), now)).toBeNull();
+      });
+
+      it('replaces the app password of the same user and name, so the old token stops working', async () => {
+        const user = await savedUser();
+        const first = makeAppPassword(user.id);
+        const second = makeAppPassword(user.id, { id: first.id, tokenDigest: unique('digest') });
+        await stores.appPasswords.save(first);
+        await stores.appPasswords.save(second);
+        expect(await stores.appPasswords.findByDigest(first.tokenDigest, now)).toBeNull();
+        expect(await stores.appPasswords.findByDigest(second.tokenDigest, now)).toEqual(second);
+      });
+    });
+
     describe('grants', () => {
       it('finds a created grant, and null for an unknown id', async () => {
         const grant = makeGrant();
@@ -319,6 +361,38 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         if (!fixture.readEvents) return;
         const recorded = (await fixture.readEvents()).filter((event) => event.requestId === requestId);
         expect(recorded).toEqual(events);
+      });
+    });
+    describe('transactions', () => {
+      it('commits the writes of a unit of work and returns its result', async () => {
+        const grant = makeGrant();
+        const token = makeAccessToken({ grantId: grant.id });
+        const result = await stores.transaction(async (tx) => {
+          await tx.grants.create(grant);
+          await tx.accessTokens.create(token);
+          return 'done';
+        });
+        expect(result).toBe('done');
+        expect(await stores.grants.find(grant.id)).toEqual(grant);
+        expect(await stores.accessTokens.find(token.jti, now)).toEqual(token);
+      });
+
+      it('writes nothing when the unit of work fails, where the backend rolls back', async () => {
+        const grant = makeGrant();
+        const failure = new Error('the second write failed');
+        await expect(
+          stores.transaction(async (tx) => {
+            await tx.grants.create(grant);
+            throw failure;
+          }),
+        ).rejects.toBe(failure);
+        if (fixture.rollsBack) expect(await stores.grants.find(grant.id)).toBeNull();
+      });
+
+      it('lets a nested unit of work join the outer one', async () => {
+        const grant = makeGrant();
+        await stores.transaction((tx) => tx.transaction((inner) => inner.grants.create(grant)));
+        expect(await stores.grants.find(grant.id)).toEqual(grant);
       });
     });
   });

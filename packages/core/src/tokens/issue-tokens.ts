@@ -6,6 +6,7 @@ import { resolveClaims } from '../scopes/resolve-claims.js';
 import { formatScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
 import type { Grant } from '../storage/grant-store.js';
+import type { Stores } from '../storage/stores.js';
 import { subjectFor } from '../users/subject.js';
 import type { User } from '../users/user.js';
 import { randomToken } from './opaque-token.js';
@@ -18,6 +19,11 @@ export interface IssueTokensInput {
   readonly grant: Grant;
   /** OIDC Core §3.1.3.6: the nonce of the authorization request goes into the ID token. */
   readonly nonce: string | null;
+  /**
+   * Writes of the grant that must land together with the token records (creating the grant,
+   * rotating a refresh token), run in the same transaction.
+   */
+  readonly alongside?: (stores: Stores) => Promise<void>;
 }
 
 /**
@@ -26,7 +32,7 @@ export interface IssueTokensInput {
  */
 export async function issueTokens(
   context: Pick<ServerContext, 'stores' | 'keys' | 'clock' | 'settings' | 'scopeMappings'>,
-  { application, user, grant, nonce }: IssueTokensInput,
+  { application, user, grant, nonce, alongside }: IssueTokensInput,
 ): Promise<TokenResponse> {
   const now = context.clock.now();
   const key = await context.keys.signingKeyFor(application);
@@ -43,15 +49,20 @@ export async function issueTokens(
   const jti = randomToken(16);
   const scope = formatScope(grant.scopes);
 
-  await context.stores.accessTokens.create({
-    jti,
-    grantId: grant.id,
-    applicationId: application.id,
-    userId: user.id,
-    scopes: grant.scopes,
-    issuedAt: now,
-    expiresAt: now + expiresIn,
-    revokedAt: null,
+  // Only writes inside: a read of another store here could wait on this very transaction
+  // (PGlite has a single connection).
+  await context.stores.transaction(async (stores) => {
+    await alongside?.(stores);
+    await stores.accessTokens.create({
+      jti,
+      grantId: grant.id,
+      applicationId: application.id,
+      userId: user.id,
+      scopes: grant.scopes,
+      issuedAt: now,
+      expiresAt: now + expiresIn,
+      revokedAt: null,
+    });
   });
   const accessToken = await signJwt({ ...claims, ...common, client_id: application.clientId, jti, scope }, key, 'at+jwt');
   const idToken = grant.scopes.includes('openid')

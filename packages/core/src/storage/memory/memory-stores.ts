@@ -1,6 +1,7 @@
 import type { Application } from '../../clients/application.js';
 import type { User } from '../../users/user.js';
 import type { AccessTokenRecord } from '../access-token-record-store.js';
+import type { AppPassword } from '../app-password-store.js';
 import type { AuditEvent } from '../event-sink.js';
 import type { Consent } from '../consent-store.js';
 import type { Grant } from '../grant-store.js';
@@ -23,6 +24,7 @@ export interface MemoryStores extends Stores {
 export function memoryStores(): MemoryStores {
   const applications = new Map<string, Application>();
   const users = new Map<string, User>();
+  const appPasswords = new Map<string, AppPassword>();
   const grants = new Map<string, Grant>();
   const consents = new Map<string, Consent>();
   const accessTokens = new Map<string, AccessTokenRecord>();
@@ -34,7 +36,7 @@ export function memoryStores(): MemoryStores {
     return null;
   };
 
-  return {
+  const stores: MemoryStores = {
     recordedEvents: events,
     applications: {
       findByClientId: async (clientId) => first(applications.values(), (a) => a.clientId === clientId),
@@ -56,6 +58,18 @@ export function memoryStores(): MemoryStores {
       find: async (id) => users.get(id) ?? null,
       findByUsername: async (username) => first(users.values(), (u) => u.username === username),
       save: async (user) => void users.set(user.id, user),
+    },
+    appPasswords: {
+      save: async (appPassword) => {
+        for (const [digest, existing] of appPasswords) {
+          if (existing.userId === appPassword.userId && existing.name === appPassword.name) appPasswords.delete(digest);
+        }
+        appPasswords.set(appPassword.tokenDigest, appPassword);
+      },
+      findByDigest: async (tokenDigest, now) => {
+        const found = appPasswords.get(tokenDigest);
+        return found && (found.expiresAt === null || found.expiresAt > now) ? found : null;
+      },
     },
     grants: {
       create: async (grant) => void grants.set(grant.id, grant),
@@ -96,5 +110,9 @@ export function memoryStores(): MemoryStores {
     events: {
       record: async (event) => void events.push(event),
     },
+    // Each call is atomic already (no await between a check and its write); a failed unit of work
+    // is not rolled back here: durable deployments use prisma-store, whose transactions are real.
+    transaction: (work) => work(stores),
   };
+  return stores;
 }

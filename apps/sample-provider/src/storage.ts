@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { memoryCodeCache, type CodeCache, type Stores } from '@gatehouse/core';
+import { applyMigrations, connectPostgres, openPglite, prismaStores, type Database } from '@gatehouse/prisma-store';
+import { createRedisClient, redisCodeCache } from '@gatehouse/redis-code-cache';
+import type { ProviderEnv } from './env.js';
+
+/** Where the provider keeps its state, chosen by the environment (DESIGN.md §6). */
+export interface Storage {
+  readonly stores: Stores;
+  readonly codes: CodeCache;
+  close(): Promise<void>;
+}
+
+/**
+ * PostgreSQL when DATABASE_URL is set, otherwise PGlite under DATA_DIR; Redis for codes when
+ * REDIS_URL is set, otherwise this process's memory. Pending migrations are applied first:
+ * always on PGlite, on PostgreSQL unless MIGRATE_ON_START=false.
+ */
+export async function openStorage(env: ProviderEnv, secretKey: string, logger: Logger): Promise<Storage> {
+  const database: Database = env.DATABASE_URL ? connectPostgres(env.DATABASE_URL) : await openPglite(join(env.DATA_DIR, 'pglite'));
+  if (!env.DATABASE_URL || env.MIGRATE_ON_START === 'true') {
+    const applied = await applyMigrations(database);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
+  }
+  const redis = env.REDIS_URL ? createRedisClient(env.REDIS_URL) : null;
+  redis?.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+  return {
+    stores: prismaStores(database.prisma, { secretKey }),
+    codes: redis ? redisCodeCache(redis) : memoryCodeCache(),
+    async close() {
+      redis?.disconnect();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { Application, ApplicationStore, RedirectUri } from '@gatehouse/core';
+import type { Application as Row } from '../generated/prisma/client.js';
+import type { SecretBox } from '../secret-box.js';
+import type { Db } from './db.js';
+
+function toApplication(row: Row, box: SecretBox): Application {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    clientId: row.clientId,
+    clientType: row.clientType as Application['clientType'],
+    tokenEndpointAuthMethod: row.tokenEndpointAuthMethod as Application['tokenEndpointAuthMethod'],
+    clientSecretDigest: row.clientSecretDigest,
+    hmacSecret: row.hmacSecretEncrypted === null ? null : box.open(row.hmacSecretEncrypted),
+    redirectUris: row.redirectUris as unknown as RedirectUri[],
+    scopes: row.scopes,
+    signingKey: row.signingKey,
+    encryptionKey: row.encryptionKey,
+    subMode: row.subMode as Application['subMode'],
+    issuerMode: row.issuerMode as Application['issuerMode'],
+    includeClaimsInIdToken: row.includeClaimsInIdToken,
+    consent: row.consent as Application['consent'],
+    consentDurationSeconds: row.consentDurationSeconds,
+    accessCodeValiditySeconds: row.accessCodeValiditySeconds,
+    accessTokenValiditySeconds: row.accessTokenValiditySeconds,
+    refreshTokenValiditySeconds: row.refreshTokenValiditySeconds,
+    deviceCodeValiditySeconds: row.deviceCodeValiditySeconds,
+    allowedGroups: row.allowedGroups,
+  };
+}
+
+function toRow(application: Application, box: SecretBox) {
+  const { hmacSecret, redirectUris, scopes, allowedGroups, ...rest } = application;
+  return {
+    ...rest,
+    hmacSecretEncrypted: hmacSecret === null ? null : box.seal(hmacSecret),
+    redirectUris: redirectUris as unknown as object[],
+    scopes: [...scopes],
+    allowedGroups: [...allowedGroups],
+  };
+}
+
+export function prismaApplicationStore(db: Db, box: SecretBox): ApplicationStore {
+  const find = async (where: { clientId: string } | { slug: string } | { id: string }) => {
+    const row = await db.application.findUnique({ where: where as { id: string } });
+    return row ? toApplication(row, box) : null;
+  };
+  return {
+    findByClientId: (clientId) => find({ clientId }),
+    findBySlug: (slug) => find({ slug }),
+    async save(application) {
+      const row = toRow(application, box);
+      await db.application.upsert({ where: { id: application.id }, create: row, update: row });
+    },
+    async registerRedirectUri(applicationId, url) {
+      const entry = JSON.stringify([{ matchingMode: 'strict', url, type: 'authorization' }]);
+      // One conditional UPDATE: the row lock makes a concurrent first use see the winner's URI.
+      await db.$executeRaw`UPDATE "applications" SET "redirect_uris" = "redirect_uris" || ${entry}::jsonb, "updated_at" = now()
+        WHERE "id" = ${applicationId} AND NOT EXISTS (
+          SELECT 1 FROM jsonb_array_elements("redirect_uris") AS uri WHERE uri->>'type' = 'authorization')`;
+      const application = await find({ id: applicationId });
+      if (!application) throw new Error(`unknown application ${applicationId}`);
+      return application;
+    },
+  };
+}

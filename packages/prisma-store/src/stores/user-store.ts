@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { User, UserStore } from '@gatehouse/core';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Db } from './db.js';
+
+const withGroups = { memberships: { select: { group: { select: { name: true } } } } } as const;
+type Row = Prisma.UserGetPayload<{ include: typeof withGroups }>;
+
+function toUser(row: Row): User {
+  return {
+    id: row.id,
+    uuid: row.uuid,
+    username: row.username,
+    name: row.name,
+    email: row.email,
+    emailVerified: row.emailVerified,
+    groups: row.memberships.map((membership) => membership.group.name).sort(),
+    attributes: row.attributes as Record<string, unknown>,
+    isActive: row.isActive,
+    ...(row.passwordHash !== null ? { passwordHash: row.passwordHash } : {}),
+  };
+}
+
+/**
+ * Users with their group memberships. `save` needs a transaction (user, groups and memberships
+ * change together): call it on the stores a `transaction` hands out, or it opens one itself.
+ */
+export function prismaUserStore(db: Db, inTransaction: <T>(work: (db: Db) => Promise<T>) => Promise<T>): UserStore {
+  return {
+    async find(id) {
+      const row = await db.user.findUnique({ where: { id }, include: withGroups });
+      return row ? toUser(row) : null;
+    },
+    async findByUsername(username) {
+      const row = await db.user.findUnique({ where: { username }, include: withGroups });
+      return row ? toUser(row) : null;
+    },
+    save: (user) =>
+      inTransaction(async (tx) => {
+        const row = {
+          uuid: user.uuid,
+          username: user.username,
+          name: user.name,
+          email: user.email,
+          emailVerified: user.emailVerified,
+          attributes: user.attributes as Prisma.InputJsonObject,
+          isActive: user.isActive,
+          passwordHash: user.passwordHash ?? null,
+        };
+        await tx.user.upsert({ where: { id: user.id }, create: { id: user.id, ...row }, update: row });
+        for (const name of user.groups) {
+          await tx.group.upsert({ where: { name }, create: { id: randomUUID(), name }, update: {} });
+        }
+        const groups = await tx.group.findMany({ where: { name: { in: [...user.groups] } }, select: { id: true } });
+        await tx.groupMembership.deleteMany({ where: { userId: user.id } });
+        await tx.groupMembership.createMany({ data: groups.map((group) => ({ userId: user.id, groupId: group.id })) });
+      }),
+  };
+}
