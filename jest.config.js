@@ -10,6 +10,8 @@ const project = (dir, name) => ({
   displayName: name,
   rootDir: `<rootDir>/${dir}`,
   testEnvironment: 'node',
+  // PGlite keeps module-level state that Jest's soft global cleanup would warn about on every file.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   transform: {
     '^.+\\.(t|j|mj|cj)s$': ['@swc/jest', {
@@ -19,7 +21,7 @@ const project = (dir, name) => ({
   },
   transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/)?(${esmOnly.join('|')})[@/])`],
   moduleNameMapper: {
-    '^@gatehouse/core/testing$': '<rootDir>/../../packages/core/src/testing/index.ts',
+    '^@gatehouse/([a-z-]+)/testing$': '<rootDir>/../../packages/$1/src/testing/index.ts',
     '^@gatehouse/([a-z-]+)$': '<rootDir>/../../packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

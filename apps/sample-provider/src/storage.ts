@@ -18,7 +18,9 @@ export interface Storage {
  * always on PGlite, on PostgreSQL unless MIGRATE_ON_START=false.
  */
 export async function openStorage(env: ProviderEnv, secretKey: string, logger: Logger): Promise<Storage> {
-  const database: Database = env.DATABASE_URL ? connectPostgres(env.DATABASE_URL) : await openPglite(join(env.DATA_DIR, 'pglite'));
+  const database: Database = env.DATABASE_URL
+    ? connectPostgres(env.DATABASE_URL, { onIdleClientError: (error) => logger.warn({ err: error }, 'postgres connection closed') })
+    : await openPglite(join(env.DATA_DIR, 'pglite'));
   if (!env.DATABASE_URL || env.MIGRATE_ON_START === 'true') {
     const applied = await applyMigrations(database);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');

@@ -19,8 +19,14 @@ export interface Database {
 const migrationLockKey = 7_234_901;
 
 /** PostgreSQL through node-postgres (`@prisma/adapter-pg`). */
-export function connectPostgres(connectionString: string, options: { readonly poolSize?: number } = {}): Database {
+export function connectPostgres(
+  connectionString: string,
+  options: { readonly poolSize?: number; readonly onIdleClientError?: (error: Error) => void } = {},
+): Database {
   const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
+  // An idle connection the server closes (restart, failover) is dropped and replaced by the pool;
+  // without a listener node-postgres would turn that into an uncaught exception.
+  pool.on('error', options.onIdleClientError ?? (() => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { createRedisClient, redisCodeCache } from '@gatehouse/redis-code-cache';
 import { describeRequiring } from '@gatehouse/core/testing';
-import { freePort } from './support/free-port.js';
-import { redisServerInstalled, startRedisServer, type RedisServerProcess } from './support/redis-server-process.js';
+import { freePort, redisServerInstalled, startRedisServer, type RedisServerProcess } from '../src/testing/index.js';
 import { waitForReady } from './support/test-redis.js';
 
 /** Retries `attempt` until it resolves: how a client retrying after a 503 sees recovery. */

@@ -3,7 +3,7 @@ import { createAuthorizationServer, digestToken, memoryStores } from '@gatehouse
 import { makeApplication } from '@gatehouse/core/testing';
 import type { Redis } from 'ioredis';
 import { createRedisClient, redisCodeCache } from '@gatehouse/redis-code-cache';
-import { freePort } from './support/free-port.js';
+import { freePort } from '../src/testing/index.js';
 
 // The whole path a client sees: a code redeemed while Redis is away is a 503 the client may
 // retry, not a server_error and not a hang (issue 3, "Done when").

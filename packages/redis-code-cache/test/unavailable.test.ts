@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { errorResponse, OAuthError } from '@gatehouse/core';
 import type { Redis } from 'ioredis';
 import { createRedisClient, redisCodeCache } from '@gatehouse/redis-code-cache';
-import { freePort } from './support/free-port.js';
+import { freePort } from '../src/testing/index.js';
 
 describe('redisCodeCache without a Redis', () => {
   let redis: Redis;
