@@ -55,6 +55,7 @@ export type { AppPassword, AppPasswordStore } from './storage/app-password-store
 export type { Grant, GrantStore } from './storage/grant-store.js';
 export type { Consent, ConsentStore } from './storage/consent-store.js';
 export type { AccessTokenRecord, AccessTokenRecordStore } from './storage/access-token-record-store.js';
+export type { RefreshTokenRecord, RefreshTokenStore, Rotation } from './storage/refresh-token-store.js';
 export type { EncryptionAlgorithm, KeyRecord, KeyStore, SigningAlgorithm } from './storage/key-store.js';
 export type { AuditEvent, EventSink } from './storage/event-sink.js';
 export type { CodeCache, Consumed } from './storage/code-cache.js';

@@ -9,6 +9,7 @@ import type { Db } from './stores/db.js';
 import { prismaEventSink } from './stores/event-sink.js';
 import { prismaGrantStore } from './stores/grant-store.js';
 import { prismaKeyStore } from './stores/key-store.js';
+import { prismaRefreshTokenStore } from './stores/refresh-token-store.js';
 import { prismaUserStore } from './stores/user-store.js';
 
 export interface PrismaStoresOptions {
@@ -26,6 +27,7 @@ function storesOn(db: Db, box: SecretBox, inTransaction: <T>(work: (tx: Db) => P
     grants: prismaGrantStore(db),
     consents: prismaConsentStore(db),
     accessTokens: prismaAccessTokenRecordStore(db),
+    refreshTokens: prismaRefreshTokenStore(db, inTransaction),
     keys: prismaKeyStore(db, box),
     events: prismaEventSink(db),
     transaction,

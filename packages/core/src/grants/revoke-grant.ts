@@ -10,8 +10,11 @@ export async function revokeGrant(
   reason: { readonly action: string; readonly applicationId: string; readonly requestId: string },
 ): Promise<void> {
   const at = context.clock.now();
-  await context.stores.grants.revoke(grantId, at);
-  await context.stores.accessTokens.revokeByGrantId(grantId, at);
+  await context.stores.transaction(async (stores) => {
+    await stores.grants.revoke(grantId, at);
+    await stores.accessTokens.revokeByGrantId(grantId, at);
+    await stores.refreshTokens.revokeByGrantId(grantId, at);
+  });
   await context.stores.events.record({
     action: 'suspicious_request',
     at,

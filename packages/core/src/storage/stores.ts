@@ -5,6 +5,7 @@ import type { ConsentStore } from './consent-store.js';
 import type { EventSink } from './event-sink.js';
 import type { GrantStore } from './grant-store.js';
 import type { KeyStore } from './key-store.js';
+import type { RefreshTokenStore } from './refresh-token-store.js';
 import type { UserStore } from './user-store.js';
 
 /** Every durable port; an adapter package provides all of them (memory, Prisma). */
@@ -15,6 +16,7 @@ export interface Stores {
   readonly grants: GrantStore;
   readonly consents: ConsentStore;
   readonly accessTokens: AccessTokenRecordStore;
+  readonly refreshTokens: RefreshTokenStore;
   readonly keys: KeyStore;
   readonly events: EventSink;
   /**

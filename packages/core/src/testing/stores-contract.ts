@@ -10,6 +10,7 @@ import type { AppPassword } from '../storage/app-password-store.js';
 import type { AuditEvent } from '../storage/event-sink.js';
 import type { Grant } from '../storage/grant-store.js';
 import type { KeyRecord } from '../storage/key-store.js';
+import type { RefreshTokenRecord } from '../storage/refresh-token-store.js';
 import type { Stores } from '../storage/stores.js';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
@@ -325,6 +326,71 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         }
         expect(await stores.accessTokens.find(earlier.jti, now + 8)).toEqual(earlier);
         for (const record of others) expect(await stores.accessTokens.find(record.jti, now + 8)).toEqual(record);
+      });
+    });
+
+    describe('refresh tokens', () => {
+      const makeRefreshToken = (overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord => ({
+        tokenDigest: unique('digest'),
+        grantId: unique('grant'),
+        familyId: unique('family'),
+        applicationId: 'app-1',
+        userId: 'user-1',
+        scopes: ['openid', 'offline_access'],
+        issuedAt: now,
+        expiresAt: now + 3600,
+        rotatedAt: null,
+        replacedBy: null,
+        revokedAt: null,
+        ...overrides,
+      });
+
+      it('finds a created token until it expires, and null for an unknown digest', async () => {
+        const token = makeRefreshToken();
+        await stores.refreshTokens.create(token);
+        expect(await stores.refreshTokens.find(token.tokenDigest, now + 3599)).toEqual(token);
+        expect(await stores.refreshTokens.find(token.tokenDigest, now + 3600)).toBeNull();
+        expect(await stores.refreshTokens.find(unique('digest'), now)).toBeNull();
+      });
+
+      it('rotates a token into its successor, once', async () => {
+        const token = makeRefreshToken();
+        await stores.refreshTokens.create(token);
+        const successor = makeRefreshToken({ grantId: token.grantId, familyId: token.familyId, issuedAt: now + 10 });
+        const rotation = await stores.refreshTokens.rotate(token.tokenDigest, successor, now + 10);
+        expect(rotation).toEqual({ rotated: true, previous: { ...token, rotatedAt: now + 10, replacedBy: successor.tokenDigest } });
+        expect(await stores.refreshTokens.find(successor.tokenDigest, now + 10)).toEqual(successor);
+        const again = await stores.refreshTokens.rotate(token.tokenDigest, makeRefreshToken(), now + 20);
+        expect(again).toEqual({ rotated: false, previous: { ...token, rotatedAt: now + 10, replacedBy: successor.tokenDigest } });
+      });
+
+      it(`lets exactly one of ${concurrentCalls} concurrent rotations of the same token win, and stores only its successor`, async () => {
+        const token = makeRefreshToken();
+        await stores.refreshTokens.create(token);
+        const successors = Array.from({ length: concurrentCalls }, () => makeRefreshToken({ grantId: token.grantId, familyId: token.familyId }));
+        const rotations = await Promise.all(successors.map((successor) => stores.refreshTokens.rotate(token.tokenDigest, successor, now + 1)));
+        expect(rotations.filter((rotation) => rotation?.rotated)).toHaveLength(1);
+        const stored = await Promise.all(successors.map((successor) => stores.refreshTokens.find(successor.tokenDigest, now + 1)));
+        expect(stored.filter((record) => record !== null)).toHaveLength(1);
+        const winner = rotations.find((rotation) => rotation?.rotated)!;
+        expect(rotations.every((rotation) => rotation?.previous.replacedBy === winner.previous.replacedBy)).toBe(true);
+      });
+
+      it('does not rotate a revoked token, and answers null for an unknown one', async () => {
+        const token = makeRefreshToken({ revokedAt: now });
+        await stores.refreshTokens.create(token);
+        expect(await stores.refreshTokens.rotate(token.tokenDigest, makeRefreshToken(), now + 1)).toEqual({ rotated: false, previous: token });
+        expect(await stores.refreshTokens.rotate(unique('digest'), makeRefreshToken(), now + 1)).toBeNull();
+      });
+
+      it('revokes every token of a grant, and no other, by grant id', async () => {
+        const grantId = unique('grant');
+        const mine = [makeRefreshToken({ grantId }), makeRefreshToken({ grantId })];
+        const other = makeRefreshToken();
+        for (const token of [...mine, other]) await stores.refreshTokens.create(token);
+        await stores.refreshTokens.revokeByGrantId(grantId, now + 5);
+        for (const token of mine) expect(await stores.refreshTokens.find(token.tokenDigest, now + 6)).toEqual({ ...token, revokedAt: now + 5 });
+        expect(await stores.refreshTokens.find(other.tokenDigest, now + 6)).toEqual(other);
       });
     });
 

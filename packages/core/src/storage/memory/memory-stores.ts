@@ -6,6 +6,7 @@ import type { AuditEvent } from '../event-sink.js';
 import type { Consent } from '../consent-store.js';
 import type { Grant } from '../grant-store.js';
 import type { KeyRecord } from '../key-store.js';
+import type { RefreshTokenRecord } from '../refresh-token-store.js';
 import type { Stores } from '../stores.js';
 
 /** In-memory stores plus a view of what they hold, for tests and the embedded default. */
@@ -28,6 +29,7 @@ export function memoryStores(): MemoryStores {
   const grants = new Map<string, Grant>();
   const consents = new Map<string, Consent>();
   const accessTokens = new Map<string, AccessTokenRecord>();
+  const refreshTokens = new Map<string, RefreshTokenRecord>();
   const keys = new Map<string, KeyRecord>();
   const events: AuditEvent[] = [];
   const consentKey = (userId: string, applicationId: string) => `${userId}\u0000${applicationId}`;
@@ -99,6 +101,27 @@ export function memoryStores(): MemoryStores {
       revokeByGrantId: async (grantId, at) => {
         for (const [jti, record] of accessTokens) {
           if (record.grantId === grantId && record.revokedAt === null) accessTokens.set(jti, { ...record, revokedAt: at });
+        }
+      },
+    },
+    refreshTokens: {
+      create: async (record) => void refreshTokens.set(record.tokenDigest, record),
+      find: async (tokenDigest, now) => {
+        const record = refreshTokens.get(tokenDigest);
+        return record && record.expiresAt > now ? record : null;
+      },
+      rotate: async (tokenDigest, successor, at) => {
+        const record = refreshTokens.get(tokenDigest);
+        if (!record) return null;
+        if (record.rotatedAt !== null || record.revokedAt !== null) return { rotated: false, previous: record };
+        const previous = { ...record, rotatedAt: at, replacedBy: successor.tokenDigest };
+        refreshTokens.set(tokenDigest, previous);
+        refreshTokens.set(successor.tokenDigest, successor);
+        return { rotated: true, previous };
+      },
+      revokeByGrantId: async (grantId, at) => {
+        for (const [digest, record] of refreshTokens) {
+          if (record.grantId === grantId && record.revokedAt === null) refreshTokens.set(digest, { ...record, revokedAt: at });
         }
       },
     },
