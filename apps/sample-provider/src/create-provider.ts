@@ -6,9 +6,12 @@ import {
   memoryCodeCache,
   memoryStores,
   systemClock,
+  declarativeScopeMapping,
+  type AuditEvent,
   type AuthorizationServer,
   type Clock,
   type CodeCache,
+  type Hooks,
   type SessionUser,
   type Stores,
 } from '@gatehouse/core';
@@ -28,6 +31,14 @@ export interface ProviderOptions {
   readonly stores?: Stores;
   readonly codes?: CodeCache;
   readonly clock?: Clock;
+  /** Policy hooks (e.g. `authorizeScopes`); events are logged by the provider itself. */
+  readonly hooks?: Omit<Hooks, 'onEvent'>;
+}
+
+// Events that point at a misconfiguration or an attack are warnings; the rest is the audit trail.
+const warningEvents = new Set(['configuration_error', 'scopes_dropped', 'suspicious_request']);
+function logEvent(logger: Logger, event: AuditEvent): void {
+  logger[warningEvents.has(event.action) ? 'warn' : 'debug']({ event }, event.action);
 }
 
 export interface Provider {
@@ -44,13 +55,16 @@ export interface Provider {
 export async function createProvider(options: ProviderOptions): Promise<Provider> {
   const clock = options.clock ?? systemClock;
   const stores = options.stores ?? memoryStores();
-  const seed = options.seed ? await stores.transaction((tx) => applySeed(options.seed!, tx, clock)) : null;
+  // Processes starting together take turns: the first generates what is missing, the others see it.
+  const seed = options.seed ? await stores.transaction((tx) => applySeed(options.seed!, tx, clock), { exclusive: 'gatehouse:seed' }) : null;
   const server = createAuthorizationServer({
     baseUrl: options.publicUrl,
     stores,
     codes: options.codes ?? memoryCodeCache({ clock }),
     clock,
     subjectSalt: options.secretKey,
+    scopeMappings: (options.seed?.scope_mappings ?? []).map((mapping) => declarativeScopeMapping(mapping.scope, mapping.description, mapping.claims)),
+    hooks: { ...options.hooks, onEvent: (event) => logEvent(options.logger, event) },
   });
   const secure = options.publicUrl.startsWith('https:');
   const { router: login, passport } = await loginRoutes(stores.users, clock);
@@ -68,7 +82,9 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     }),
   );
   app.use(passport.session());
-  app.use(oauthRouter(server, { currentUser: (req) => req.user as SessionUser | undefined, loginUrl: '/login', logger: options.logger }));
+  // The session id goes in as well: tokens carry its SHA-256 as `sid`.
+  const currentUser = (req: Request): SessionUser | undefined => (req.user ? { ...(req.user as SessionUser), sessionId: req.sessionID } : undefined);
+  app.use(oauthRouter(server, { currentUser, loginUrl: '/login', logger: options.logger }));
   app.use(login);
   app.get('/', async (req, res) => {
     const user = req.user ? await stores.users.find((req.user as SessionUser).id) : null;

@@ -29,7 +29,7 @@ export { subjectFor } from './users/subject.js';
 
 export { redirectLocation } from './authorize/response-modes.js';
 export { isRegisteredRedirectUri } from './authorize/redirect-uri.js';
-export type { AuthorizeInput, ConsentDecisionInput } from './authorize/authorize.js';
+export type { AuthorizeInput, ConsentDecisionInput, ResumeInput } from './authorize/authorize.js';
 export type { ReplyTarget, ResponseMode, SessionUser } from './authorize/authorization-request.js';
 export type {
   AuthorizationOutcome,
@@ -42,13 +42,16 @@ export type { TokenInput } from './endpoints/token.js';
 export type { UserinfoInput } from './endpoints/userinfo.js';
 
 export type { TokenGrantHandler, TokenRequest, TokenResponse } from './grants/token-grant-handler.js';
-export type { ScopeMapping } from './scopes/scope-mapping.js';
-export { builtInScopeMappings } from './scopes/scope-mapping.js';
+export type { ScopeMapping, ScopeMappingContext } from './scopes/scope-mapping.js';
+export { builtInScopeMappings, specialScopes } from './scopes/scope-mapping.js';
+export { declarativeScopeMapping } from './scopes/declarative-scope-mapping.js';
+export type { Hooks, ScopePolicyContext } from './hooks.js';
+export { rotateKey } from './keys/rotate-key.js';
 
 export { createKeyRecord } from './keys/generate-key.js';
 export { digestToken, randomToken } from './tokens/opaque-token.js';
 
-export type { Stores } from './storage/stores.js';
+export type { Stores, TransactionOptions } from './storage/stores.js';
 export type { ApplicationStore } from './storage/application-store.js';
 export type { UserStore } from './storage/user-store.js';
 export type { AppPassword, AppPasswordStore } from './storage/app-password-store.js';

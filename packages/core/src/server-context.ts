@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import type { Settings } from './config/schema.js';
+import type { Hooks } from './hooks.js';
 import type { KeyRing } from './keys/key-ring.js';
 import type { ScopeMapping } from './scopes/scope-mapping.js';
 import type { CodeCache } from './storage/code-cache.js';
@@ -16,4 +17,5 @@ export interface ServerContext {
   readonly keys: KeyRing;
   readonly clock: Clock;
   readonly scopeMappings: ReadonlyMap<string, ScopeMapping>;
+  readonly hooks: Hooks;
 }

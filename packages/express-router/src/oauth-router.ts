@@ -3,7 +3,7 @@ import { OAuthError, errorResponse, toOAuthError, type AuthorizationServer } fro
 import { requestIdOf } from './http/request-id.js';
 import { writeJson } from './http/write-response.js';
 import type { OAuthRouterOptions } from './router-options.js';
-import { authorizePath, authorizeRoute, consentPath, consentRoute } from './routes/authorize.js';
+import { authorizePath, authorizeRoute, consentPath, consentRoute, resumePath, resumeRoute } from './routes/authorize.js';
 import { applicationRootRoute, discoveryRoute, jwksRoute } from './routes/metadata.js';
 import type { Route, RouteContext } from './routes/route.js';
 import { tokenRoute } from './routes/token.js';
@@ -32,6 +32,7 @@ export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOpt
   const userinfo = userinfoRoute(context);
   const fixed = new Map<string, Methods>([
     [authorizePath, { GET: authorize, POST: authorize }],
+    [resumePath, { GET: resumeRoute(context) }],
     [consentPath, { POST: consentRoute(context) }],
     ['/application/o/token', { POST: tokenRoute(context) }],
     ['/application/o/userinfo', { GET: userinfo, POST: userinfo }],

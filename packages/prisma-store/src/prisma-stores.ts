@@ -47,8 +47,10 @@ export function prismaStores(prisma: PrismaClient, options: PrismaStoresOptions)
   const box = createSecretBox(options.secretKey);
   const timeout = options.transactionTimeoutMs ?? 30_000;
   const begin = <T>(work: (tx: Db) => Promise<T>): Promise<T> => prisma.$transaction((tx) => work(tx), { timeout, maxWait: timeout });
-  const transaction: Stores['transaction'] = (work) =>
-    begin((tx) => {
+  const transaction: Stores['transaction'] = (work, transactionOptions) =>
+    begin(async (tx) => {
+      // A transaction-scoped advisory lock: released by COMMIT or ROLLBACK, held across processes.
+      if (transactionOptions?.exclusive !== undefined) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${transactionOptions.exclusive}))`;
       // Inside a transaction everything runs on `tx`; nested units of work join it.
       const join = <T>(inner: (db: Db) => Promise<T>) => inner(tx);
       const scoped: Stores = storesOn(tx, box, join, (nested) => nested(scoped));

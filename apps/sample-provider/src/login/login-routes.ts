@@ -11,7 +11,7 @@ const failedLogin = 'Invalid username or password.';
 
 /**
  * Password login with passport-local against the UserStore (argon2id hashes), and logout.
- * The session holds only `{ id, authTime }`; the server loads the user itself.
+ * The session holds only `{ id, authTime, amr }`; the server loads the user itself.
  */
 export async function loginRoutes(users: UserStore, clock: Clock): Promise<{ readonly router: Router; readonly passport: InstanceType<typeof Passport> }> {
   // Unknown users are verified against this hash too, so timing does not tell whether an account exists.
@@ -23,7 +23,7 @@ export async function loginRoutes(users: UserStore, clock: Clock): Promise<{ rea
         const user = await users.findByUsername(username);
         const valid = await verify(user?.passwordHash ?? decoyHash, password);
         if (!user?.passwordHash || !user.isActive || !valid) return done(null, false);
-        const session: SessionUser = { id: user.id, authTime: clock.now() };
+        const session: SessionUser = { id: user.id, authTime: clock.now(), amr: ['pwd'] };
         return done(null, session);
       } catch (error) {
         return done(error);

@@ -82,8 +82,13 @@ function toApplication(app: SeedApplication, existing: Application | null, secre
 export async function applySeed(seed: Seed, stores: Stores, clock: Clock): Promise<SeedSummary> {
   checkReferences(seed);
   for (const key of seed.keys) {
-    if (!key.private_jwk && (await stores.keys.findByName(key.name))) continue;
-    await stores.keys.save(await createKeyRecord({ name: key.name, alg: key.alg, privateJwk: key.private_jwk as KeyRecord['privateJwk'] | undefined, now: clock.now() }));
+    const versions = await stores.keys.findByName(key.name);
+    // A generated key is generated once; a given private key becomes a new version when it changes.
+    if (!key.private_jwk && versions.length > 0) continue;
+    const record = await createKeyRecord({ name: key.name, alg: key.alg, privateJwk: key.private_jwk as KeyRecord['privateJwk'] | undefined, now: clock.now() });
+    if (versions.some((version) => version.kid === record.kid)) continue;
+    const newest = versions[0]?.createdAt ?? 0;
+    await stores.keys.save({ ...record, createdAt: Math.max(record.createdAt, newest + 1) });
   }
   for (const user of seed.users) {
     const existing = await stores.users.findByUsername(user.username);

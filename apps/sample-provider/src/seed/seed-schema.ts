@@ -51,9 +51,17 @@ const key = z.object({
   private_jwk: z.record(z.string(), z.unknown()).optional(),
 });
 
+const scopeMapping = z.object({
+  scope: z.string().min(1).regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'scope: a scope token (RFC 6749 §3.3)'),
+  description: z.string().min(1),
+  /** claim → user field path, e.g. `{ roles: "user.groups", department: "user.attributes.department" }` */
+  claims: z.record(z.string().min(1), z.string().regex(/^user(\.[A-Za-z0-9_]+)+$/, 'a path like user.attributes.department')),
+});
+
 export const seedSchema = z
   .object({
     groups: z.array(z.object({ name: z.string().min(1) })).default([]),
+    scope_mappings: z.array(scopeMapping).default([]),
     users: z.array(user).default([]),
     keys: z.array(key).default([]),
     applications: z.array(application).default([]),

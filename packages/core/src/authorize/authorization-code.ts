@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { PkceChallenge } from '../pkce.js';
 import type { ServerContext } from '../server-context.js';
 import { digestToken, randomToken } from '../tokens/opaque-token.js';
-import type { AuthorizationRequest } from './authorization-request.js';
+import type { AuthorizationRequest, SessionUser } from './authorization-request.js';
 
 /** What an authorization code stands for, kept in the CodeCache under the code's digest. */
 export interface AuthorizationCode {
@@ -15,6 +15,8 @@ export interface AuthorizationCode {
   readonly nonce: string | null;
   readonly pkce: PkceChallenge | null;
   readonly authTime: number;
+  readonly amr: readonly string[];
+  readonly sid: string | null;
 }
 
 export const authorizationCodeKey = (code: string): string => `code:${digestToken(code)}`;
@@ -24,19 +26,20 @@ export async function issueAuthorizationCode(
   context: Pick<ServerContext, 'codes' | 'stores'>,
   request: AuthorizationRequest,
   application: { readonly accessCodeValiditySeconds: number },
-  userId: string,
-  authTime: number,
+  session: SessionUser,
 ): Promise<string> {
   const code = randomToken();
   const payload: AuthorizationCode = {
     grantId: randomUUID(),
     applicationId: request.applicationId,
-    userId,
+    userId: session.id,
     redirectUri: request.redirectUri,
     scopes: request.scopes,
     nonce: request.nonce ?? null,
     pkce: request.pkce,
-    authTime,
+    authTime: session.authTime,
+    amr: session.amr ?? [],
+    sid: session.sessionId === undefined ? null : createHash('sha256').update(session.sessionId).digest('hex'),
   };
   await context.codes.put(authorizationCodeKey(code), payload, application.accessCodeValiditySeconds);
   return code;

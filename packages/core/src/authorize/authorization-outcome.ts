@@ -8,10 +8,16 @@ export interface RedirectOutcome {
   readonly parameters: Readonly<Record<string, string>>;
 }
 
-/** Nobody is signed in: send the browser to the login page, then back to the same request. */
+/**
+ * The user must (re-)authenticate: send the browser to the login page, then to
+ * `resumeAuthorization` with this interaction id.
+ */
 export interface LoginOutcome {
   readonly kind: 'login';
+  readonly interactionId: string;
   readonly loginHint: string | undefined;
+  /** A signed-in user must log in again (`prompt=login`, or `max_age` exceeded). */
+  readonly reauthenticate: boolean;
 }
 
 /** Ask the user; the answer goes to `completeConsent` with this interaction id. */
@@ -19,7 +25,9 @@ export interface ConsentOutcome {
   readonly kind: 'consent';
   readonly interactionId: string;
   readonly application: { readonly name: string; readonly slug: string };
-  readonly scopes: readonly { readonly scope: string; readonly description: string }[];
+  readonly user: { readonly username: string; readonly name: string };
+  /** Every requested scope; `granted` marks those a remembered consent already covers. */
+  readonly scopes: readonly { readonly scope: string; readonly description: string; readonly granted: boolean }[];
 }
 
 /** The request cannot be answered to the client (unknown client, untrusted redirect URI): show it. */

@@ -32,4 +32,11 @@ export interface SessionUser {
   readonly id: string;
   /** When the user authenticated, epoch seconds (`auth_time`). */
   readonly authTime: number;
+  /** How the user authenticated (RFC 8176 values such as `pwd`, `mfa`), for the `amr` claim. */
+  readonly amr?: readonly string[];
+  /**
+   * An identifier of the browser session; tokens carry its SHA-256 as `sid` (OIDC Front- and
+   * Back-Channel Logout), never the identifier itself.
+   */
+  readonly sessionId?: string;
 }

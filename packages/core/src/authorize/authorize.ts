@@ -1,13 +1,15 @@
 import type { Application } from '../clients/application.js';
 import { OAuthError, toOAuthError } from '../errors/oauth-error.js';
+import { specialScopes } from '../scopes/scope-mapping.js';
 import { narrowScopes } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
-import { digestToken, randomToken } from '../tokens/opaque-token.js';
 import type { User } from '../users/user.js';
+import { isAuthorized } from './access-policy.js';
 import { issueAuthorizationCode } from './authorization-code.js';
-import type { AuthorizationOutcome, RedirectOutcome } from './authorization-outcome.js';
+import type { AuthorizationOutcome, ErrorOutcome, RedirectOutcome } from './authorization-outcome.js';
 import type { AuthorizationRequest, ReplyTarget, SessionUser } from './authorization-request.js';
-import { needsConsent, rememberConsent } from './consent.js';
+import { consentState, rememberConsent } from './consent.js';
+import { consumeInteraction, createInteraction } from './interaction.js';
 import { parseAuthorizationRequest, resolveReplyTarget } from './parse-authorization-request.js';
 
 export interface AuthorizeInput {
@@ -17,20 +19,15 @@ export interface AuthorizeInput {
   readonly requestId: string;
 }
 
-export interface ConsentDecisionInput {
+export interface ResumeInput {
   readonly interactionId: string;
-  readonly decision: 'allow' | 'deny';
   readonly session: SessionUser | null;
   readonly requestId: string;
 }
 
-/** A request waiting for the user's consent, kept in the CodeCache. */
-interface Interaction {
-  readonly request: AuthorizationRequest;
-  readonly session: SessionUser;
+export interface ConsentDecisionInput extends ResumeInput {
+  readonly decision: 'allow' | 'deny';
 }
-
-const interactionKey = (id: string) => `interaction:${digestToken(id)}`;
 
 /** RFC 6749 §4.1.2.1 with RFC 9207's `iss`: the error goes back to the client. */
 export function errorRedirect(target: ReplyTarget, error: OAuthError): RedirectOutcome {
@@ -46,25 +43,25 @@ export function errorRedirect(target: ReplyTarget, error: OAuthError): RedirectO
   };
 }
 
+const errorPage = (description: string, code: 'invalid_request' | 'access_denied' = 'invalid_request'): ErrorOutcome => ({
+  kind: 'error',
+  error: new OAuthError(code, description, { redirectable: false }),
+});
+
 async function activeUser(context: Pick<ServerContext, 'stores'>, session: SessionUser | null): Promise<User | null> {
   if (!session) return null;
   const user = await context.stores.users.find(session.id);
   return user?.isActive ? user : null;
 }
 
-/** Application access policy: with `allowedGroups` set, only their members may sign in. */
-function mayUse(application: Application, user: User): boolean {
-  return application.allowedGroups.length === 0 || user.groups.some((group) => application.allowedGroups.includes(group));
-}
-
 async function codeRedirect(
-  context: Pick<ServerContext, 'codes' | 'stores' | 'clock'>,
+  context: ServerContext,
   request: AuthorizationRequest,
   application: Application,
   session: SessionUser,
   requestId: string,
 ): Promise<RedirectOutcome> {
-  const code = await issueAuthorizationCode(context, request, application, session.id, session.authTime);
+  const code = await issueAuthorizationCode(context, request, application, session);
   await context.stores.events.record({
     action: 'authorize_application',
     at: context.clock.now(),
@@ -80,6 +77,50 @@ async function codeRedirect(
   };
 }
 
+/**
+ * Everything after the request is valid: login (fresh enough for `prompt=login` / `max_age`),
+ * the access and scope policies, consent, and finally the code (OIDC Core §3.1.2.3–§3.1.2.5).
+ */
+async function proceed(
+  context: ServerContext,
+  application: Application,
+  request: AuthorizationRequest,
+  session: SessionUser | null,
+  authenticatedAfter: number | null,
+  requestId: string,
+): Promise<AuthorizationOutcome> {
+  const user = await activeUser(context, session);
+  if (!user || !session || (authenticatedAfter !== null && session.authTime < authenticatedAfter)) {
+    // OIDC Core §3.1.2.6: prompt=none must not show a login page.
+    if (request.prompt.includes('none')) throw new OAuthError('login_required', 'the user must sign in');
+    const interactionId = await createInteraction(context, { kind: 'login', request, authenticatedAfter });
+    return { kind: 'login', interactionId, loginHint: request.loginHint, reauthenticate: user !== null };
+  }
+  const policy = { user, application, scopes: request.scopes, grantType: 'authorization_code', codeVerifier: undefined, jwt: undefined, redirectUri: request.redirectUri };
+  if (!(await isAuthorized(context, policy))) throw new OAuthError('access_denied', 'the user may not use this application with these scopes');
+  const consent = await consentState(context, application, request, user.id);
+  if (!consent.ask) return codeRedirect(context, request, application, session, requestId);
+  if (request.prompt.includes('none')) throw new OAuthError('consent_required', 'the user has not consented yet');
+  const interactionId = await createInteraction(context, { kind: 'consent', request, session, granted: consent.granted });
+  return {
+    kind: 'consent',
+    interactionId,
+    application: { name: application.name, slug: application.slug },
+    user: { username: user.username, name: user.name },
+    scopes: request.scopes.map((scope) => ({
+      scope,
+      description: context.scopeMappings.get(scope)?.description ?? scope,
+      granted: consent.granted.includes(scope),
+    })),
+  };
+}
+
+async function findApplication(context: Pick<ServerContext, 'stores'>, request: AuthorizationRequest): Promise<Application> {
+  const application = await context.stores.applications.findByClientId(request.clientId);
+  if (!application || application.id !== request.applicationId) throw new OAuthError('invalid_request', 'the application no longer exists');
+  return application;
+}
+
 /** The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2) for the code flow. */
 export async function authorize(context: ServerContext, input: AuthorizeInput): Promise<AuthorizationOutcome> {
   let resolved: Awaited<ReturnType<typeof resolveReplyTarget>>;
@@ -91,7 +132,8 @@ export async function authorize(context: ServerContext, input: AuthorizeInput): 
   const { application, target } = resolved;
   try {
     const parsed = parseAuthorizationRequest(input.params, application, target, context.settings);
-    const { granted, dropped } = narrowScopes(parsed.scopes, application.scopes);
+    const defaults = application.scopes.filter((scope) => !specialScopes.has(scope));
+    const { granted, dropped } = narrowScopes(parsed.scopes, application.scopes, defaults);
     if (dropped.length > 0) {
       await context.stores.events.record({
         action: 'scopes_dropped',
@@ -102,57 +144,39 @@ export async function authorize(context: ServerContext, input: AuthorizeInput): 
       });
     }
     const request: AuthorizationRequest = { ...parsed, scopes: granted };
-    const user = await activeUser(context, input.session);
-    if (!user || !input.session) {
-      // OIDC Core §3.1.2.6: prompt=none must not show a login page.
-      if (request.prompt.includes('none')) throw new OAuthError('login_required', 'the user is not signed in');
-      return { kind: 'login', loginHint: request.loginHint };
-    }
-    if (!mayUse(application, user)) throw new OAuthError('access_denied', 'the user may not use this application');
-    if (!(await needsConsent(context, application, request, user.id))) {
-      return await codeRedirect(context, request, application, input.session, input.requestId);
-    }
-    if (request.prompt.includes('none')) throw new OAuthError('consent_required', 'the user has not consented yet');
-    const interactionId = randomToken();
-    const interaction: Interaction = { request, session: input.session };
-    await context.codes.put(interactionKey(interactionId), interaction, context.settings.interactionTtlSeconds);
-    return {
-      kind: 'consent',
-      interactionId,
-      application: { name: application.name, slug: application.slug },
-      scopes: request.scopes.map((scope) => ({
-        scope,
-        description: context.scopeMappings.get(scope)?.description ?? scope,
-      })),
-    };
+    const now = context.clock.now();
+    // OIDC Core §3.1.2.1: prompt=login and an exceeded max_age both ask for a new login.
+    const tooOld = request.maxAge !== undefined && input.session !== null && now - input.session.authTime > request.maxAge;
+    const authenticatedAfter = request.prompt.includes('login') || tooOld ? now : null;
+    return await proceed(context, application, request, input.session, authenticatedAfter, input.requestId);
   } catch (error) {
     return errorRedirect(target, toOAuthError(error));
   }
 }
 
+/** Back from the login page: continue the request the interaction holds. */
+export async function resumeAuthorization(context: ServerContext, input: ResumeInput): Promise<AuthorizationOutcome> {
+  // Single use: still not signed in (or not freshly enough) yields a new login interaction.
+  const interaction = await consumeInteraction(context, input.interactionId);
+  if (interaction?.kind !== 'login') return errorPage('this sign-in request has expired; start again from the application');
+  try {
+    const application = await findApplication(context, interaction.request);
+    return await proceed(context, application, interaction.request, input.session, interaction.authenticatedAfter, input.requestId);
+  } catch (error) {
+    return errorRedirect(interaction.request, toOAuthError(error));
+  }
+}
+
 /** The user's answer on the consent page: a code for `allow`, `access_denied` for `deny`. */
 export async function completeConsent(context: ServerContext, input: ConsentDecisionInput): Promise<AuthorizationOutcome> {
-  const consumed = await context.codes.consume<Interaction>(interactionKey(input.interactionId));
-  if (!consumed || consumed.alreadyConsumed) {
-    return {
-      kind: 'error',
-      error: new OAuthError('invalid_request', 'this consent request has expired or was already answered; start the sign-in again', {
-        redirectable: false,
-      }),
-    };
-  }
-  const { request, session } = consumed.value;
-  if (!input.session || input.session.id !== session.id) {
-    return {
-      kind: 'error',
-      error: new OAuthError('access_denied', 'this consent request belongs to another session', { redirectable: false }),
-    };
-  }
+  const interaction = await consumeInteraction(context, input.interactionId);
+  if (interaction?.kind !== 'consent') return errorPage('this consent request has expired or was already answered; start the sign-in again');
+  const { request, session, granted } = interaction;
+  if (!input.session || input.session.id !== session.id) return errorPage('this consent request belongs to another session', 'access_denied');
   try {
-    const application = await context.stores.applications.findByClientId(request.clientId);
-    if (!application || application.id !== request.applicationId) throw new OAuthError('invalid_request', 'the application no longer exists');
+    const application = await findApplication(context, request);
     if (input.decision === 'deny') throw new OAuthError('access_denied', 'the user denied the request');
-    await rememberConsent(context, application, request.scopes, session.id);
+    await rememberConsent(context, application, [...new Set([...granted, ...request.scopes])], session.id);
     return await codeRedirect(context, request, application, session, input.requestId);
   } catch (error) {
     return errorRedirect(request, toOAuthError(error));

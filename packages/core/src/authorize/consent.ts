@@ -3,30 +3,24 @@ import type { ServerContext } from '../server-context.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 
 /**
- * Whether the user must be asked (behaviour spec §8): explicit consent asks every time, implicit
- * never, permanent and expiring consent ask until a remembered consent covers every scope.
+ * What the user has already granted the application and whether they must be asked (behaviour
+ * spec §8): explicit consent asks every time, implicit never, permanent and expiring consent ask
+ * until a remembered consent covers every requested scope; `prompt=consent` always asks.
  */
-export async function needsConsent(
+export async function consentState(
   context: Pick<ServerContext, 'stores' | 'clock'>,
   application: Application,
   request: Pick<AuthorizationRequest, 'prompt' | 'scopes'>,
   userId: string,
-): Promise<boolean> {
-  if (request.prompt.includes('consent')) return true;
-  switch (application.consent) {
-    case 'implicit':
-      return false;
-    case 'explicit':
-      return true;
-    case 'permanent':
-    case 'expiring': {
-      const remembered = await context.stores.consents.find(userId, application.id, context.clock.now());
-      return !remembered || !request.scopes.every((scope) => remembered.scopes.includes(scope));
-    }
-  }
+): Promise<{ readonly ask: boolean; readonly granted: readonly string[] }> {
+  const remembers = application.consent === 'permanent' || application.consent === 'expiring';
+  const granted = remembers ? ((await context.stores.consents.find(userId, application.id, context.clock.now()))?.scopes ?? []) : [];
+  const covered = request.scopes.every((scope) => granted.includes(scope));
+  const ask = request.prompt.includes('consent') || application.consent === 'explicit' || (remembers && !covered);
+  return { ask, granted };
 }
 
-/** Remembers an accepted consent when the application's mode keeps it. */
+/** Remembers an accepted consent, together with what was granted before, when the mode keeps it. */
 export async function rememberConsent(
   context: Pick<ServerContext, 'stores' | 'clock'>,
   application: Application,

@@ -17,4 +17,14 @@ export const defaults = {
    * installation: changing it changes every pairwise-looking `sub` Gatehouse has handed out.
    */
   subjectSalt: 'gatehouse',
+  /**
+   * The `acr` of tokens (OIDC Core §2): one authentication level for every login, like authentik's
+   * fixed `goauthentik.io/providers/oauth2/default`. Advertised as `acr_values_supported`.
+   */
+  acr: 'urn:gatehouse:acr:default',
+  /**
+   * How long key lists stay cached in a process. Another process's rotation is seen within this
+   * time; rotations through this server's `rotateKey` are seen at once.
+   */
+  keyCacheSeconds: 60,
 } as const;

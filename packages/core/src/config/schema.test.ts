@@ -36,12 +36,14 @@ describe('resolveSettings', () => {
       interactionTtlSeconds: 600,
       allowPlainPkce: true,
       subjectSalt: 'gatehouse',
+      acr: 'urn:gatehouse:acr:default',
+      keyCacheSeconds: 60,
     });
-    expect(defaults).toEqual({ interactionTtlSeconds: 600, allowPlainPkce: true, subjectSalt: 'gatehouse' });
+    expect(defaults).toEqual({ interactionTtlSeconds: 600, allowPlainPkce: true, subjectSalt: 'gatehouse', acr: 'urn:gatehouse:acr:default', keyCacheSeconds: 60 });
   });
 
   it('keeps given values over the defaults', () => {
-    const input = { baseUrl: 'https://id.example.com', interactionTtlSeconds: 120, allowPlainPkce: false, subjectSalt: 'install-1' };
+    const input = { baseUrl: 'https://id.example.com', interactionTtlSeconds: 120, allowPlainPkce: false, subjectSalt: 'install-1', acr: 'urn:example:loa:2', keyCacheSeconds: 0 };
     expect(resolveSettings(input)).toEqual(input);
   });
 

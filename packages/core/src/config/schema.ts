@@ -11,6 +11,8 @@ export const settingsSchema = z.object({
   interactionTtlSeconds: z.int().positive().default(defaults.interactionTtlSeconds),
   allowPlainPkce: z.boolean().default(defaults.allowPlainPkce),
   subjectSalt: z.string().min(1).default(defaults.subjectSalt),
+  acr: z.string().min(1).default(defaults.acr),
+  keyCacheSeconds: z.int().min(0).default(defaults.keyCacheSeconds),
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;

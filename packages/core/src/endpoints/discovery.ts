@@ -3,6 +3,7 @@ import { issuerFor } from '../clients/issuer.js';
 import type { EndpointResponse } from '../endpoint-response.js';
 import type { GrantRegistry } from '../grants/registry.js';
 import type { ServerContext } from '../server-context.js';
+import { contentEncryption } from '../tokens/encrypt-jwt.js';
 
 const publicCache = { 'cache-control': 'public, max-age=300' };
 const notFound = (requestId: string): EndpointResponse => ({
@@ -10,6 +11,9 @@ const notFound = (requestId: string): EndpointResponse => ({
   headers: {},
   body: { error: 'invalid_request', error_description: 'no application with this slug', request_id: requestId },
 });
+
+/** Claims of every token, whatever the scopes (OIDC Core §2, RFC 9068 §2.2). */
+const standardClaims = ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'azp', 'sid', 'jti', 'at_hash'];
 
 /** Where the endpoints of an application live, under the server's base URL (DESIGN.md §5). */
 export function endpointUrls(baseUrl: string, slug: string) {
@@ -21,9 +25,13 @@ export function endpointUrls(baseUrl: string, slug: string) {
   };
 }
 
-function metadata(context: Pick<ServerContext, 'settings' | 'scopeMappings'>, grants: GrantRegistry, application: Application, alg: string) {
+type Context = Pick<ServerContext, 'settings' | 'scopeMappings' | 'stores' | 'keys'>;
+
+async function metadata(context: Context, grants: GrantRegistry, application: Application) {
   const urls = endpointUrls(context.settings.baseUrl, application.slug);
   const scopes = [...new Set(['openid', ...application.scopes])];
+  const mappingClaims = scopes.flatMap((scope) => context.scopeMappings.get(scope)?.claimNames ?? []);
+  const [signing, encryption] = await Promise.all([context.keys.signingKeyFor(application), context.keys.encryptionKeyFor(application)]);
   return {
     issuer: issuerFor(application, context.settings.baseUrl),
     authorization_endpoint: urls.authorization,
@@ -34,10 +42,15 @@ function metadata(context: Pick<ServerContext, 'settings' | 'scopeMappings'>, gr
     response_modes_supported: ['query', 'fragment', 'form_post'],
     grant_types_supported: [...grants.keys()],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [alg],
+    id_token_signing_alg_values_supported: [signing.alg],
+    ...(encryption
+      ? { id_token_encryption_alg_values_supported: [encryption.alg], id_token_encryption_enc_values_supported: [contentEncryption] }
+      : {}),
     scopes_supported: scopes,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'name', 'given_name',
-      'preferred_username', 'nickname', 'groups', 'email', 'email_verified'],
+    claims_supported: [...new Set([...standardClaims, ...mappingClaims])],
+    claim_types_supported: ['normal'],
+    acr_values_supported: [context.settings.acr],
+    prompt_values_supported: ['none', 'login', 'consent'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: ['S256', 'plain'],
     // RFC 9207 §3: authorization responses carry `iss`.
@@ -49,22 +62,14 @@ function metadata(context: Pick<ServerContext, 'settings' | 'scopeMappings'>, gr
 }
 
 /** OpenID Provider metadata (OIDC Discovery §3, RFC 8414 §2) of one application. */
-export async function discovery(
-  context: Pick<ServerContext, 'settings' | 'scopeMappings' | 'stores' | 'keys'>,
-  grants: GrantRegistry,
-  input: { readonly slug: string; readonly requestId: string },
-): Promise<EndpointResponse> {
+export async function discovery(context: Context, grants: GrantRegistry, input: { readonly slug: string; readonly requestId: string }): Promise<EndpointResponse> {
   const application = await context.stores.applications.findBySlug(input.slug);
   if (!application) return notFound(input.requestId);
-  const key = await context.keys.signingKeyFor(application);
-  return { status: 200, headers: publicCache, body: metadata(context, grants, application, key.alg) };
+  return { status: 200, headers: publicCache, body: await metadata(context, grants, application) };
 }
 
 /** The application's public keys (RFC 7517 §5); `{"keys":[]}` when it signs with HS256. */
-export async function jwks(
-  context: Pick<ServerContext, 'stores' | 'keys'>,
-  input: { readonly slug: string; readonly requestId: string },
-): Promise<EndpointResponse> {
+export async function jwks(context: Pick<ServerContext, 'stores' | 'keys'>, input: { readonly slug: string; readonly requestId: string }): Promise<EndpointResponse> {
   const application = await context.stores.applications.findBySlug(input.slug);
   if (!application) return notFound(input.requestId);
   return { status: 200, headers: publicCache, body: await context.keys.jwksFor(application) };

@@ -37,7 +37,7 @@ export async function userinfo(context: ServerContext, input: UserinfoInput): Pr
     const user = await context.stores.users.find(record.userId);
     if (!user?.isActive) throw invalidToken('the user of this access token is no longer active');
     if (!record.scopes.includes('openid')) throw new OAuthError('insufficient_scope', 'the access token lacks the openid scope');
-    const claims = resolveClaims(context.scopeMappings, record.scopes, user, application);
+    const claims = await resolveClaims(context, record.scopes, user, application, input.requestId);
     return {
       status: 200,
       headers: noStore,

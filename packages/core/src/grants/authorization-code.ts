@@ -1,13 +1,15 @@
+import { isAuthorized } from '../authorize/access-policy.js';
 import { authorizationCodeKey, type AuthorizationCode } from '../authorize/authorization-code.js';
 import { invalidGrant, invalidRequest } from '../errors/oauth-error.js';
 import { verifyCodeVerifier } from '../pkce.js';
 import type { ServerContext } from '../server-context.js';
 import type { Grant } from '../storage/grant-store.js';
+import type { User } from '../users/user.js';
 import { issueTokens } from '../tokens/issue-tokens.js';
 import { revokeGrant } from './revoke-grant.js';
 import type { TokenGrantHandler, TokenRequest } from './token-grant-handler.js';
 
-type Context = Pick<ServerContext, 'codes' | 'stores' | 'keys' | 'clock' | 'settings' | 'scopeMappings'>;
+type Context = Pick<ServerContext, 'codes' | 'stores' | 'keys' | 'clock' | 'settings' | 'scopeMappings' | 'hooks'>;
 
 /** Takes the code out of the cache; a second use revokes everything the first one minted. */
 async function consumeCode(context: Context, request: TokenRequest): Promise<AuthorizationCode> {
@@ -34,6 +36,20 @@ function checkBinding(code: AuthorizationCode, request: TokenRequest): void {
   }
 }
 
+// The policies are asked again: group membership or the hook's answer may have changed since.
+async function checkPolicy(context: Context, request: TokenRequest, code: AuthorizationCode, user: User): Promise<void> {
+  const allowed = await isAuthorized(context, {
+    user,
+    application: request.application,
+    scopes: code.scopes,
+    grantType: 'authorization_code',
+    codeVerifier: request.params['code_verifier'],
+    jwt: undefined,
+    redirectUri: code.redirectUri,
+  });
+  if (!allowed) throw invalidGrant('the user may not use this application with these scopes');
+}
+
 async function findActiveUser(context: Context, userId: string) {
   const user = await context.stores.users.find(userId);
   if (!user?.isActive) throw invalidGrant('the user of this authorization code is no longer active');
@@ -48,6 +64,8 @@ function grantOf(code: AuthorizationCode, now: number): Grant {
     scopes: code.scopes,
     authTime: code.authTime,
     nonce: code.nonce,
+    amr: code.amr,
+    sid: code.sid,
     createdAt: now,
     revokedAt: null,
   };
@@ -62,6 +80,7 @@ export const authorizationCodeGrant = {
     checkBinding(code, request);
     verifyCodeVerifier(code.pkce, request.params['code_verifier']);
     const user = await findActiveUser(context, code.userId);
+    await checkPolicy(context, request, code, user);
     const grant = grantOf(code, context.clock.now());
     // The grant is written in the same transaction as its token records, or not at all.
     return issueTokens(context, {
@@ -69,6 +88,7 @@ export const authorizationCodeGrant = {
       user,
       grant,
       nonce: code.nonce,
+      requestId: request.requestId,
       alongside: (stores) => stores.grants.create(grant),
     });
   },

@@ -45,5 +45,6 @@ export async function createKeyRecord(input: {
     kid,
     privateJwk,
     createdAt: input.now,
+    retiredAt: null,
   };
 }

@@ -1,6 +1,7 @@
-import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { Application } from '../clients/application.js';
+import type { Clock } from '../clock.js';
 import type { KeyRecord, KeyStore, SigningAlgorithm } from '../storage/key-store.js';
 
 /** A key ready to sign with: imported once, reused for every token. */
@@ -11,9 +12,16 @@ export interface SigningKey {
   readonly key: KeyObject;
 }
 
-/** A public key ready to verify with. */
+/** A key ready to verify with. */
 export interface VerificationKey {
   readonly alg: SigningAlgorithm | 'HS256';
+  readonly key: KeyObject;
+}
+
+/** The public half of an encryption key, to encrypt tokens to (RFC 7516). */
+export interface EncryptionKey {
+  readonly alg: 'RSA-OAEP-256';
+  readonly kid: string;
   readonly key: KeyObject;
 }
 
@@ -24,8 +32,15 @@ export interface JsonWebKeySet {
 
 export interface KeyRing {
   signingKeyFor(application: Application): Promise<SigningKey>;
-  verificationKeyFor(application: Application): Promise<VerificationKey>;
+  /** The key that verifies a token of the application with header `kid` (any live version), or null. */
+  verificationKeyFor(application: Application, kid: string | undefined): Promise<VerificationKey | null>;
+  /** The public key tokens of the application are encrypted to, or null when it has none. */
+  encryptionKeyFor(application: Application): Promise<EncryptionKey | null>;
+  /** The private key of an encryption key version, by `kid`, to decrypt a token; null when unknown. */
+  decryptionKey(kid: string): Promise<KeyObject | null>;
   jwksFor(application: Application): Promise<JsonWebKeySet>;
+  /** Forgets cached key lists, so a rotation is seen at once in this process. */
+  invalidate(): void;
 }
 
 interface ImportedKey {
@@ -37,30 +52,36 @@ interface ImportedKey {
 
 /**
  * Resolves each application's keys from the KeyStore and keeps them imported, so the token
- * endpoint never parses a JWK per request (DESIGN.md §8). A key replaced under the same name gets
- * a new `kid` and is imported again.
+ * endpoint never parses a JWK per request (DESIGN.md §8). Key lists are cached for
+ * `cacheSeconds`: a rotation made by another process is picked up within that time.
  */
-export function createKeyRing(store: KeyStore): KeyRing {
+export function createKeyRing(store: KeyStore, clock: Clock, cacheSeconds: number): KeyRing {
   const imported = new Map<string, ImportedKey>();
+  const versions = new Map<string, { readonly at: number; readonly keys: Promise<readonly ImportedKey[]> }>();
   const secrets = new Map<string, KeyObject>();
 
   const importRecord = (record: KeyRecord): ImportedKey => {
-    const cacheKey = `${record.name}\u0000${record.kid}`;
-    let key = imported.get(cacheKey);
+    let key = imported.get(record.kid);
     if (!key) {
-      const privateKey = createPrivateKey({ key: record.privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+      const privateKey = createPrivateKey({ key: record.privateJwk as JsonWebKey, format: 'jwk' });
       const publicKey = createPublicKey(privateKey);
       const publicJwk: JWK = { ...(publicKey.export({ format: 'jwk' }) as JWK), kid: record.kid, use: record.use, alg: record.alg };
       key = { record, privateKey, publicKey, publicJwk };
-      imported.set(cacheKey, key);
+      imported.set(record.kid, key);
     }
     return key;
   };
-  const load = async (name: string | null): Promise<ImportedKey | null> => {
-    if (name === null) return null;
-    const record = await store.findByName(name);
-    if (!record) throw new Error(`key ${name} is not configured`);
-    return importRecord(record);
+  const live = (name: string | null): Promise<readonly ImportedKey[]> => {
+    if (name === null) return Promise.resolve([]);
+    const cached = versions.get(name);
+    if (cached && clock.now() - cached.at < cacheSeconds) return cached.keys;
+    const keys = store.findByName(name).then((records) => {
+      if (records.length === 0) throw new Error(`key ${name} is not configured`);
+      return records.map(importRecord);
+    });
+    versions.set(name, { at: clock.now(), keys });
+    keys.catch(() => versions.delete(name));
+    return keys;
   };
   const hmacKey = (application: Application): KeyObject => {
     if (!application.hmacSecret) throw new Error(`application ${application.slug} has neither a signing key nor a client secret`);
@@ -74,18 +95,29 @@ export function createKeyRing(store: KeyStore): KeyRing {
 
   return {
     async signingKeyFor(application) {
-      const key = await load(application.signingKey);
-      if (!key) return { alg: 'HS256', kid: undefined, key: hmacKey(application) };
-      return { alg: key.record.alg as SigningAlgorithm, kid: key.record.kid, key: key.privateKey };
+      if (application.signingKey === null) return { alg: 'HS256', kid: undefined, key: hmacKey(application) };
+      const [newest] = await live(application.signingKey);
+      return { alg: newest!.record.alg as SigningAlgorithm, kid: newest!.record.kid, key: newest!.privateKey };
     },
-    async verificationKeyFor(application) {
-      const key = await load(application.signingKey);
-      if (!key) return { alg: 'HS256', key: hmacKey(application) };
-      return { alg: key.record.alg as SigningAlgorithm, key: key.publicKey };
+    async verificationKeyFor(application, kid) {
+      if (application.signingKey === null) return kid === undefined ? { alg: 'HS256', key: hmacKey(application) } : null;
+      const key = (await live(application.signingKey)).find((candidate) => candidate.record.kid === kid);
+      return key ? { alg: key.record.alg as SigningAlgorithm, key: key.publicKey } : null;
+    },
+    async encryptionKeyFor(application) {
+      const [newest] = await live(application.encryptionKey);
+      return newest ? { alg: 'RSA-OAEP-256', kid: newest.record.kid, key: newest.publicKey } : null;
+    },
+    async decryptionKey(kid) {
+      const cached = imported.get(kid);
+      if (cached?.record.use === 'enc') return cached.privateKey;
+      const record = (await store.list()).find((candidate) => candidate.kid === kid && candidate.use === 'enc');
+      return record ? importRecord(record).privateKey : null;
     },
     async jwksFor(application) {
-      const keys = await Promise.all([load(application.signingKey), load(application.encryptionKey)]);
-      return { keys: keys.filter((key) => key !== null).map((key) => key.publicJwk) };
+      const keys = [...(await live(application.signingKey)), ...(await live(application.encryptionKey))];
+      return { keys: keys.map((key) => key.publicJwk) };
     },
+    invalidate: () => versions.clear(),
   };
 }

@@ -10,14 +10,15 @@ export function formatScope(scopes: readonly string[]): string {
 }
 
 /**
- * The scopes an application receives: what it asked for and may have; everything it may have
- * when it asked for nothing (authentik's default, behaviour spec §4.2).
+ * The scopes an application receives: what it asked for and may have; `defaults` (everything it
+ * may have, unless told otherwise) when it asked for nothing (authentik's default, behaviour spec §4.2).
  */
 export function narrowScopes(
   requested: readonly string[],
   allowed: readonly string[],
+  defaults: readonly string[] = allowed,
 ): { readonly granted: string[]; readonly dropped: string[] } {
-  if (requested.length === 0) return { granted: [...allowed], dropped: [] };
+  if (requested.length === 0) return { granted: [...defaults], dropped: [] };
   const allowedSet = new Set(allowed);
   return {
     granted: requested.filter((scope) => allowedSet.has(scope)),

@@ -10,6 +10,10 @@ export interface Grant {
   /** When the user authenticated (epoch seconds), for `auth_time`. */
   readonly authTime: number;
   readonly nonce: string | null;
+  /** Authentication methods of the login (RFC 8176), for `amr`. */
+  readonly amr: readonly string[];
+  /** The `sid` of the browser session the grant came from, or null (machine grants). */
+  readonly sid: string | null;
   readonly createdAt: number;
   readonly revokedAt: number | null;
 }

@@ -8,6 +8,11 @@ import type { KeyStore } from './key-store.js';
 import type { RefreshTokenStore } from './refresh-token-store.js';
 import type { UserStore } from './user-store.js';
 
+export interface TransactionOptions {
+  /** A lock name: units of work holding the same name never overlap. */
+  readonly exclusive?: string;
+}
+
 /** Every durable port; an adapter package provides all of them (memory, Prisma). */
 export interface Stores {
   readonly applications: ApplicationStore;
@@ -21,7 +26,8 @@ export interface Stores {
   readonly events: EventSink;
   /**
    * Runs `work` against stores whose writes all happen or none do (fosite's transactional
-   * storage): code-to-token bookkeeping, refresh rotation, seed application.
+   * storage): code-to-token bookkeeping, refresh rotation, seed application. Units of work with
+   * the same `exclusive` name run one at a time, across processes where the backend is shared.
    */
-  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+  transaction<T>(work: (stores: Stores) => Promise<T>, options?: TransactionOptions): Promise<T>;
 }

@@ -32,6 +32,8 @@ const now = 1_700_000_000;
 
 function makeGrant(overrides: Partial<Grant> = {}): Grant {
   return {
+    amr: ['pwd'],
+    sid: null,
     id: unique('grant'),
     applicationId: 'app-1',
     userId: 'user-1',
@@ -60,6 +62,7 @@ function makeAccessToken(overrides: Partial<AccessTokenRecord> = {}): AccessToke
 
 function makeKey(overrides: Partial<KeyRecord> = {}): KeyRecord {
   return {
+    retiredAt: null,
     name: unique('key'),
     alg: 'ES256',
     use: 'sig',
@@ -395,23 +398,36 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
     });
 
     describe('keys', () => {
-      it('lists saved keys and finds one by name', async () => {
+      it('lists saved keys and finds the versions of one by name', async () => {
         const signing = makeKey();
         const encryption = makeKey({ alg: 'RSA-OAEP-256', use: 'enc', privateJwk: { kty: 'RSA', n: 'modulus', e: 'AQAB', d: 'private-part' } });
         await stores.keys.save(signing);
         await stores.keys.save(encryption);
         expect(await stores.keys.list()).toEqual(expect.arrayContaining([signing, encryption]));
-        expect(await stores.keys.findByName(encryption.name)).toEqual(encryption);
-        expect(await stores.keys.findByName(unique('key'))).toBeNull();
+        expect(await stores.keys.findByName(encryption.name)).toEqual([encryption]);
+        expect(await stores.keys.findByName(unique('key'))).toEqual([]);
       });
 
-      it('replaces the key with the same name on save', async () => {
-        const key = makeKey();
-        await stores.keys.save(key);
-        const rotated = { ...key, kid: unique('kid'), createdAt: now + 86_400 };
-        await stores.keys.save(rotated);
-        expect(await stores.keys.findByName(key.name)).toEqual(rotated);
-        expect((await stores.keys.list()).filter((listed) => listed.name === key.name)).toEqual([rotated]);
+      it('keeps every version of a name, newest first, and replaces a version by kid', async () => {
+        const first = makeKey();
+        const second = { ...makeKey({ name: first.name }), createdAt: now + 86_400 };
+        await stores.keys.save(first);
+        await stores.keys.save(second);
+        expect(await stores.keys.findByName(first.name)).toEqual([second, first]);
+        const replaced = { ...first, privateJwk: { ...first.privateJwk, d: 'other-private-part' } };
+        await stores.keys.save(replaced);
+        expect(await stores.keys.findByName(first.name)).toEqual([second, replaced]);
+      });
+
+      it('leaves retired versions out of lists', async () => {
+        const old = makeKey();
+        const current = { ...makeKey({ name: old.name }), createdAt: now + 1 };
+        await stores.keys.save(old);
+        await stores.keys.save(current);
+        await stores.keys.retire(old.kid, now + 2);
+        await stores.keys.retire(unique('kid'), now + 2);
+        expect(await stores.keys.findByName(old.name)).toEqual([current]);
+        expect((await stores.keys.list()).map((key) => key.kid)).not.toContain(old.kid);
       });
     });
 
@@ -429,6 +445,7 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         expect(recorded).toEqual(events);
       });
     });
+
     describe('transactions', () => {
       it('commits the writes of a unit of work and returns its result', async () => {
         const grant = makeGrant();
@@ -453,6 +470,18 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
           }),
         ).rejects.toBe(failure);
         if (fixture.rollsBack) expect(await stores.grants.find(grant.id)).toBeNull();
+      });
+
+      it('runs units of work with the same exclusive name one at a time', async () => {
+        const name = unique('lock');
+        const log: string[] = [];
+        const unit = (id: string) => stores.transaction(async () => {
+          log.push(`start ${id}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          log.push(`end ${id}`);
+        }, { exclusive: name });
+        await Promise.all([unit('a'), unit('b'), unit('c')]);
+        for (let i = 0; i < log.length; i += 2) expect(log[i + 1]).toBe(log[i]!.replace('start', 'end'));
       });
 
       it('lets a nested unit of work join the outer one', async () => {

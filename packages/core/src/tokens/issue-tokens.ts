@@ -9,6 +9,7 @@ import type { Grant } from '../storage/grant-store.js';
 import type { Stores } from '../storage/stores.js';
 import { subjectFor } from '../users/subject.js';
 import type { User } from '../users/user.js';
+import { encryptJwt } from './encrypt-jwt.js';
 import { randomToken } from './opaque-token.js';
 import { signJwt } from './sign-jwt.js';
 import { tokenHash } from './token-hash.js';
@@ -19,6 +20,7 @@ export interface IssueTokensInput {
   readonly grant: Grant;
   /** OIDC Core §3.1.3.6: the nonce of the authorization request goes into the ID token. */
   readonly nonce: string | null;
+  readonly requestId: string;
   /**
    * Writes of the grant that must land together with the token records (creating the grant,
    * rotating a refresh token), run in the same transaction.
@@ -28,26 +30,33 @@ export interface IssueTokensInput {
 
 /**
  * Mints the access token (an RFC 9068 JWT with a server-side record for revocation) and, when
- * `openid` was granted, the ID token (OIDC Core §2) of one grant.
+ * `openid` was granted, the ID token (OIDC Core §2) of one grant; both become JWEs when the
+ * application has an encryption key (OIDC Core §10.2). Profile claims are frozen into them only
+ * when the application includes claims in tokens; userinfo always computes them anew.
  */
 export async function issueTokens(
   context: Pick<ServerContext, 'stores' | 'keys' | 'clock' | 'settings' | 'scopeMappings'>,
-  { application, user, grant, nonce, alongside }: IssueTokensInput,
+  { application, user, grant, nonce, requestId, alongside }: IssueTokensInput,
 ): Promise<TokenResponse> {
   const now = context.clock.now();
-  const key = await context.keys.signingKeyFor(application);
+  const [key, encryptionKey] = await Promise.all([context.keys.signingKeyFor(application), context.keys.encryptionKeyFor(application)]);
   const expiresIn = application.accessTokenValiditySeconds;
-  const common = {
+  const claims = application.includeClaimsInIdToken ? await resolveClaims(context, grant.scopes, user, application, requestId) : {};
+  const standard = {
     iss: issuerFor(application, context.settings.baseUrl),
     sub: subjectFor(application, user, context.settings.subjectSalt),
     aud: application.clientId,
     iat: now,
     exp: now + expiresIn,
     auth_time: grant.authTime,
+    acr: context.settings.acr,
+    azp: application.clientId,
+    ...(grant.amr.length > 0 ? { amr: [...grant.amr] } : {}),
+    ...(grant.sid !== null ? { sid: grant.sid } : {}),
   } satisfies JWTPayload;
-  const claims = application.includeClaimsInIdToken ? resolveClaims(context.scopeMappings, grant.scopes, user, application) : {};
   const jti = randomToken(16);
   const scope = formatScope(grant.scopes);
+  const seal = (jwt: string) => (encryptionKey ? encryptJwt(jwt, encryptionKey) : jwt);
 
   // Only writes inside: a read of another store here could wait on this very transaction
   // (PGlite has a single connection).
@@ -64,12 +73,15 @@ export async function issueTokens(
       revokedAt: null,
     });
   });
-  const accessToken = await signJwt({ ...claims, ...common, client_id: application.clientId, jti, scope }, key, 'at+jwt');
+  // Mapping claims first: the standard claims of the protocol are not theirs to change.
+  const accessToken = await seal(await signJwt({ ...claims, ...standard, client_id: application.clientId, jti, scope }, key, 'at+jwt'));
   const idToken = grant.scopes.includes('openid')
-    ? await signJwt(
-        { ...claims, ...common, at_hash: tokenHash(accessToken, key.alg), ...(nonce !== null ? { nonce } : {}) },
-        key,
-        'JWT',
+    ? await seal(
+        await signJwt(
+          { ...claims, ...standard, jti: randomToken(16), at_hash: tokenHash(accessToken, key.alg), ...(nonce !== null ? { nonce } : {}) },
+          key,
+          'JWT',
+        ),
       )
     : undefined;
   return { accessToken, tokenType: 'Bearer', expiresIn, scope, ...(idToken !== undefined ? { idToken } : {}) };

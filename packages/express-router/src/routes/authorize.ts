@@ -11,6 +11,7 @@ import { pageCsp } from '../pages/layout.js';
 import type { Route, RouteContext } from './route.js';
 
 export const authorizePath = '/application/o/authorize';
+export const resumePath = '/application/o/authorize/resume';
 export const consentPath = '/application/o/authorize/consent';
 
 function writeErrorPage(res: Response, error: OAuthError, requestId: string): void {
@@ -18,7 +19,7 @@ function writeErrorPage(res: Response, error: OAuthError, requestId: string): vo
 }
 
 /** Translates an authorization outcome into a redirect, a form_post page, the login hand-off or a page. */
-function writeOutcome(context: RouteContext, req: Request, res: Response, outcome: AuthorizationOutcome, params: Params, requestId: string): void {
+function writeOutcome(context: RouteContext, req: Request, res: Response, outcome: AuthorizationOutcome, requestId: string): void {
   switch (outcome.kind) {
     case 'redirect': {
       if (outcome.target.responseMode !== 'form_post') return writeRedirect(res, redirectLocation(outcome.target, outcome.parameters), req.method === 'POST' ? 303 : 302);
@@ -27,11 +28,12 @@ function writeOutcome(context: RouteContext, req: Request, res: Response, outcom
       return writeHtml(res, 200, renderFormPostPage(outcome.target.redirectUri, outcome.parameters, nonce), csp);
     }
     case 'login': {
-      // A POSTed request comes back as a GET with the same parameters (OIDC Core §3.1.2.1).
-      const authorizeUrl = `${req.baseUrl}${authorizePath}/?${new URLSearchParams(params as Record<string, string>)}`;
+      // The request waits in its interaction; the login page sends the browser back to resume it.
+      const resumeUrl = `${req.baseUrl}${resumePath}/?${new URLSearchParams({ interaction: outcome.interactionId })}`;
       const login = new URL(context.options.loginUrl, 'http://placeholder.invalid');
-      login.searchParams.set('next', authorizeUrl);
+      login.searchParams.set('next', resumeUrl);
       if (outcome.loginHint) login.searchParams.set('login_hint', outcome.loginHint);
+      if (outcome.reauthenticate) login.searchParams.set('prompt', 'login');
       const location = /^[a-z][a-z0-9+.-]*:/i.test(context.options.loginUrl) ? login.href : `${login.pathname}${login.search}`;
       return writeRedirect(res, location, req.method === 'POST' ? 303 : 302);
     }
@@ -57,7 +59,7 @@ export function authorizeRoute(context: RouteContext): Route {
       return writeErrorPage(res, toOAuthError(error), requestId);
     }
     const outcome = await context.server.authorize({ params, session: await currentSession(context, req), requestId });
-    writeOutcome(context, req, res, outcome, params, requestId);
+    writeOutcome(context, req, res, outcome, requestId);
   };
 }
 
@@ -79,6 +81,21 @@ export function consentRoute(context: RouteContext): Route {
       return writeErrorPage(res, new OAuthError('invalid_request', 'the consent form is incomplete'), requestId);
     }
     const outcome = await context.server.completeConsent({ interactionId, decision, session: await currentSession(context, req), requestId });
-    writeOutcome(context, req, res, outcome, params, requestId);
+    writeOutcome(context, req, res, outcome, requestId);
+  };
+}
+
+/** GET /application/o/authorize/resume/?interaction=…: where the login page sends the browser back. */
+export function resumeRoute(context: RouteContext): Route {
+  return async (req, res, requestId) => {
+    let interactionId: string | undefined;
+    try {
+      interactionId = readQuery(req)['interaction'];
+    } catch (error) {
+      return writeErrorPage(res, toOAuthError(error), requestId);
+    }
+    if (!interactionId) return writeErrorPage(res, new OAuthError('invalid_request', 'interaction is required'), requestId);
+    const outcome = await context.server.resumeAuthorization({ interactionId, session: await currentSession(context, req), requestId });
+    writeOutcome(context, req, res, outcome, requestId);
   };
 }

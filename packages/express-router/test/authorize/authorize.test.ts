@@ -5,6 +5,7 @@ import {
   authorizePath,
   clients,
   codeRequest,
+  get,
   hiddenInputs,
   locationOf,
   pkcePair,
@@ -180,7 +181,7 @@ describe('successful authorization', () => {
 });
 
 describe('login and prompt=none', () => {
-  it('sends a browser without a session to /login with next set to the authorization URL', async () => {
+  it('sends a browser without a session to /login with next set to resume the request, which continues once signed in', async () => {
     const params = codeRequest(clients.confidential, { state: 'a b&c' });
     const res = await authorize(t, params);
     expect(res.status).toBe(302);
@@ -188,16 +189,24 @@ describe('login and prompt=none', () => {
     const login = new URL(location, t.baseUrl);
     expect(location.startsWith('/login?')).toBe(true);
     expect([...login.searchParams.keys()]).toEqual(['next']);
-    expect(login.searchParams.get('next')).toBe(`${authorizePath}?${new URLSearchParams(params)}`);
+    const next = login.searchParams.get('next')!;
+    expect(next).toMatch(/^\/application\/o\/authorize\/resume\/\?interaction=[A-Za-z0-9_-]{43}$/);
+    const resumed = await get(t, next, { user: testUser.id });
+    expect(resumed.status).toBe(302);
+    const callback = locationOf(resumed);
+    expect(callback.searchParams.get('code')).toMatch(codeSyntax);
+    expect(callback.searchParams.get('state')).toBe('a b&c');
+    // The interaction is single use.
+    expect((await get(t, next, { user: testUser.id })).status).toBe(400);
   });
 
-  it('sends a POSTed request without a session to /login with 303 and the parameters in next', async () => {
+  it('sends a POSTed request without a session to /login with 303', async () => {
     const params = codeRequest(clients.confidential);
     const res = await postForm(t, authorizePath, params);
     expect(res.status).toBe(303);
     const login = new URL(res.headers.get('location')!, t.baseUrl);
     expect(login.pathname).toBe('/login');
-    expect(login.searchParams.get('next')).toBe(`${authorizePath}?${new URLSearchParams(params)}`);
+    expect(login.searchParams.get('next')).toMatch(/^\/application\/o\/authorize\/resume\/\?interaction=/);
   });
 
   it('passes login_hint on to the login page', async () => {

@@ -9,6 +9,7 @@ export function prismaGrantStore(db: Db): GrantStore {
         data: {
           ...grant,
           scopes: [...grant.scopes],
+          amr: [...grant.amr],
           authTime: toDate(grant.authTime),
           createdAt: toDate(grant.createdAt),
           revokedAt: grant.revokedAt === null ? null : toDate(grant.revokedAt),

@@ -1,7 +1,7 @@
 import type { KeyRecord, KeyStore } from '@gatehouse/core';
 import type { Key as Row } from '../generated/prisma/client.js';
 import type { SecretBox } from '../secret-box.js';
-import { toDate, toSeconds } from '../time.js';
+import { toDate, toOptionalSeconds, toSeconds } from '../time.js';
 import type { Db } from './db.js';
 
 function toKey(row: Row, box: SecretBox): KeyRecord {
@@ -12,20 +12,30 @@ function toKey(row: Row, box: SecretBox): KeyRecord {
     kid: row.kid,
     privateJwk: JSON.parse(box.open(row.privateJwkEncrypted)) as KeyRecord['privateJwk'],
     createdAt: toSeconds(row.createdAt),
+    retiredAt: toOptionalSeconds(row.retiredAt),
   };
 }
 
-/** Signing and encryption keys; the private JWK is stored encrypted with the server key. */
+/** Signing and encryption key versions; the private JWK is stored encrypted with the server key. */
 export function prismaKeyStore(db: Db, box: SecretBox): KeyStore {
   return {
-    list: async () => (await db.key.findMany({ orderBy: { createdAt: 'asc' } })).map((row) => toKey(row, box)),
-    async findByName(name) {
-      const row = await db.key.findUnique({ where: { name } });
-      return row ? toKey(row, box) : null;
-    },
+    list: async () =>
+      (await db.key.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'asc' } })).map((row) => toKey(row, box)),
+    findByName: async (name) =>
+      (await db.key.findMany({ where: { name, retiredAt: null }, orderBy: { createdAt: 'desc' } })).map((row) => toKey(row, box)),
     async save(key) {
-      const row = { alg: key.alg, use: key.use, kid: key.kid, privateJwkEncrypted: box.seal(JSON.stringify(key.privateJwk)), createdAt: toDate(key.createdAt) };
-      await db.key.upsert({ where: { name: key.name }, create: { name: key.name, ...row }, update: row });
+      const row = {
+        name: key.name,
+        alg: key.alg,
+        use: key.use,
+        privateJwkEncrypted: box.seal(JSON.stringify(key.privateJwk)),
+        createdAt: toDate(key.createdAt),
+        retiredAt: key.retiredAt === null ? null : toDate(key.retiredAt),
+      };
+      await db.key.upsert({ where: { kid: key.kid }, create: { kid: key.kid, ...row }, update: row });
+    },
+    async retire(kid, at) {
+      await db.key.updateMany({ where: { kid, retiredAt: null }, data: { retiredAt: toDate(at) } });
     },
   };
 }

@@ -32,6 +32,7 @@ export function memoryStores(): MemoryStores {
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const keys = new Map<string, KeyRecord>();
   const events: AuditEvent[] = [];
+  const locks = new Map<string, Promise<unknown>>();
   const consentKey = (userId: string, applicationId: string) => `${userId}\u0000${applicationId}`;
   const first = <T>(values: Iterable<T>, test: (value: T) => boolean): T | null => {
     for (const value of values) if (test(value)) return value;
@@ -126,16 +127,27 @@ export function memoryStores(): MemoryStores {
       },
     },
     keys: {
-      list: async () => [...keys.values()],
-      findByName: async (name) => keys.get(name) ?? null,
-      save: async (key) => void keys.set(key.name, key),
+      list: async () => [...keys.values()].filter((key) => key.retiredAt === null).sort((a, b) => a.createdAt - b.createdAt),
+      findByName: async (name) =>
+        [...keys.values()].filter((key) => key.name === name && key.retiredAt === null).sort((a, b) => b.createdAt - a.createdAt),
+      save: async (key) => void keys.set(key.kid, key),
+      retire: async (kid, at) => {
+        const key = keys.get(kid);
+        if (key && key.retiredAt === null) keys.set(kid, { ...key, retiredAt: at });
+      },
     },
     events: {
       record: async (event) => void events.push(event),
     },
     // Each call is atomic already (no await between a check and its write); a failed unit of work
     // is not rolled back here: durable deployments use prisma-store, whose transactions are real.
-    transaction: (work) => work(stores),
+    transaction: (work, options) => {
+      if (options?.exclusive === undefined) return work(stores);
+      const name = options.exclusive;
+      const run = (locks.get(name) ?? Promise.resolve()).then(() => work(stores));
+      locks.set(name, run.catch(() => undefined));
+      return run;
+    },
   };
   return stores;
 }
