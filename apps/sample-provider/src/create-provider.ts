@@ -63,6 +63,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     codes: options.codes ?? memoryCodeCache({ clock }),
     clock,
     subjectSalt: options.secretKey,
+    secretKey: options.secretKey,
     scopeMappings: (options.seed?.scope_mappings ?? []).map((mapping) => declarativeScopeMapping(mapping.scope, mapping.description, mapping.claims)),
     hooks: { ...options.hooks, onEvent: (event) => logEvent(options.logger, event) },
   });

@@ -10,6 +10,7 @@ import { createGrantRegistry } from './grants/registry.js';
 import type { TokenGrantHandler } from './grants/token-grant-handler.js';
 import type { Hooks } from './hooks.js';
 import { createKeyRing } from './keys/key-ring.js';
+import { createKeySets } from './keys/key-sets.js';
 import { rotateKey } from './keys/rotate-key.js';
 import { builtInScopeMappings, type ScopeMapping } from './scopes/scope-mapping.js';
 import type { ServerContext } from './server-context.js';
@@ -74,6 +75,7 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
     stores: withEventHook(stores, hooks.onEvent),
     codes,
     keys: createKeyRing(stores.keys, clock, settings.keyCacheSeconds),
+    keySets: createKeySets(),
     clock,
     scopeMappings: new Map([...builtInScopeMappings, ...scopeMappings].map((mapping) => [mapping.scope, mapping])),
     hooks,

@@ -13,9 +13,12 @@ export type { OAuthErrorCode } from './errors/error-codes.js';
 export { errorResponse } from './endpoint-response.js';
 export type { EndpointResponse } from './endpoint-response.js';
 
+export { createApplication } from './clients/application.js';
 export type {
   Application,
+  ApplicationInput,
   ClientType,
+  FederationSource,
   ConsentMode,
   IssuerMode,
   RedirectUri,
@@ -25,6 +28,8 @@ export type {
 } from './clients/application.js';
 export { issuerFor } from './clients/issuer.js';
 export type { User } from './users/user.js';
+export { isUsable } from './users/user.js';
+export { stableId } from './users/stable-id.js';
 export { subjectFor } from './users/subject.js';
 
 export { redirectLocation } from './authorize/response-modes.js';

@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { Settings } from './config/schema.js';
 import type { Hooks } from './hooks.js';
 import type { KeyRing } from './keys/key-ring.js';
+import type { KeySets } from './keys/key-sets.js';
 import type { ScopeMapping } from './scopes/scope-mapping.js';
 import type { CodeCache } from './storage/code-cache.js';
 import type { Stores } from './storage/stores.js';
@@ -15,6 +16,8 @@ export interface ServerContext {
   readonly stores: Stores;
   readonly codes: CodeCache;
   readonly keys: KeyRing;
+  /** Public keys of other parties (clients, federation sources). */
+  readonly keySets: KeySets;
   readonly clock: Clock;
   readonly scopeMappings: ReadonlyMap<string, ScopeMapping>;
   readonly hooks: Hooks;

@@ -10,11 +10,18 @@ import {
   digestToken,
   memoryCodeCache,
   memoryStores,
+  systemClock,
   type Application,
+  type AuthorizationServer,
+  type Clock,
+  type Hooks,
   type KeyRecord,
   type MemoryStores,
+  type ScopeMapping,
+  type SettingsInput,
   type User,
 } from '@gatehouse/core';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyResult } from 'jose';
 import { oauthRouter } from '../src/index.js';
 import { makeApplication as makeCoreApplication } from '@gatehouse/core/testing';
 
@@ -88,7 +95,7 @@ export function makeApplication(fields: Pick<Application, 'id' | 'slug' | 'clien
   });
 }
 
-const strict = (url: string) => ({ matchingMode: 'strict' as const, url, type: 'authorization' as const });
+export const strict = (url: string) => ({ matchingMode: 'strict' as const, url, type: 'authorization' as const });
 const regex = (url: string) => ({ matchingMode: 'regex' as const, url, type: 'authorization' as const });
 
 function fixtureApplications(): Application[] {
@@ -158,8 +165,46 @@ function fixtureApplications(): Application[] {
   ];
 }
 
+/**
+ * A confidential client of its own and its application (suite defaults: implicit consent, ES256
+ * key `default`, scopes openid profile email offline_access), for `startTestServer({ applications })`.
+ * Client id `<slug>-client`, secret `<slug>-secret`, redirect URI `https://<slug>.example.com/cb`.
+ */
+export function customClient(slug: string, fields: Partial<Application> = {}): { readonly client: TestClient; readonly application: Application } {
+  const c = client(slug, `${slug}-client`, `${slug}-secret`, `https://${slug}.example.com/cb`);
+  const application = makeApplication({
+    id: `app-${slug}`,
+    slug,
+    clientId: c.clientId,
+    clientSecretDigest: digestToken(c.secret),
+    redirectUris: [strict(c.redirectUri)],
+    ...fields,
+  });
+  return { client: c, application };
+}
+
 /** Header the fixture's `currentUser` reads the signed-in user id from. */
 export const userHeader = 'x-test-user';
+/** Optional session headers: `auth_time` (epoch seconds), `amr` (space-separated) and the session id. */
+export const authTimeHeader = 'x-test-auth-time';
+export const amrHeader = 'x-test-amr';
+export const sessionIdHeader = 'x-test-session-id';
+
+/** What `startTestServer` adds to (or changes in) the fixture's server. */
+export interface TestServerOptions {
+  /** Saved after the fixture's applications (same id replaces). */
+  readonly applications?: readonly Application[];
+  /** Saved after the fixture's users (same id replaces). */
+  readonly users?: readonly User[];
+  /** Keys saved besides the ES256 key `default`. */
+  readonly keys?: readonly KeyRecord[];
+  readonly scopeMappings?: readonly ScopeMapping[];
+  readonly hooks?: Hooks;
+  /** The server's and the code cache's clock, e.g. `manualClock(...)`; the system clock when absent. */
+  readonly clock?: Clock;
+  /** Settings besides baseUrl (acr, subjectSalt, ...). */
+  readonly settings?: Omit<SettingsInput, 'baseUrl'>;
+}
 
 export interface TestServer {
   /** `http://127.0.0.1:<port>`, also the authorization server's baseUrl. */
@@ -167,23 +212,26 @@ export interface TestServer {
   readonly stores: MemoryStores;
   /** The ES256 key every application with `signingKey: 'default'` signs with. */
   readonly signingKey: KeyRecord;
-  /** `auth_time` of every test session. */
+  /** `auth_time` of every test session that does not send its own (30 s before the server started). */
   readonly authTime: number;
+  readonly clock: Clock;
+  readonly server: AuthorizationServer;
   /** `<baseUrl>/application/o/<slug>/` */
   issuer(slug: string): string;
   close(): Promise<void>;
 }
 
 /** Starts the fixture app on an ephemeral port; close it in afterAll. */
-export async function startTestServer(): Promise<TestServer> {
-  const now = Math.floor(Date.now() / 1000);
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const clock = options.clock ?? systemClock;
+  const now = clock.now();
   const authTime = now - 30;
   const stores = memoryStores();
   const signingKey = await createKeyRecord({ name: 'default', alg: 'ES256', now });
   await stores.keys.save(signingKey);
-  for (const application of fixtureApplications()) await stores.applications.save(application);
-  await stores.users.save(testUser);
-  await stores.users.save(otherUser);
+  for (const key of options.keys ?? []) await stores.keys.save(key);
+  for (const application of [...fixtureApplications(), ...(options.applications ?? [])]) await stores.applications.save(application);
+  for (const user of [testUser, otherUser, ...(options.users ?? [])]) await stores.users.save(user);
 
   const http: Server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -193,13 +241,29 @@ export async function startTestServer(): Promise<TestServer> {
   const { port } = http.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
 
-  const server = createAuthorizationServer({ baseUrl, stores, codes: memoryCodeCache() });
+  const server = createAuthorizationServer({
+    ...options.settings,
+    baseUrl,
+    stores,
+    codes: memoryCodeCache({ clock }),
+    clock,
+    ...(options.scopeMappings ? { scopeMappings: options.scopeMappings } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+  });
   const app = express();
   app.use(
     oauthRouter(server, {
       currentUser: (req) => {
         const id = req.get(userHeader);
-        return id ? { id, authTime } : null;
+        if (!id) return null;
+        const amr = req.get(amrHeader);
+        const sessionId = req.get(sessionIdHeader);
+        return {
+          id,
+          authTime: Number(req.get(authTimeHeader) ?? authTime),
+          ...(amr !== undefined ? { amr: amr.split(' ') } : {}),
+          ...(sessionId !== undefined ? { sessionId } : {}),
+        };
       },
       loginUrl: '/login',
     }),
@@ -211,6 +275,8 @@ export async function startTestServer(): Promise<TestServer> {
     stores,
     signingKey,
     authTime,
+    clock,
+    server,
     issuer: (slug) => `${baseUrl}/application/o/${slug}/`,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -236,11 +302,20 @@ export async function jsonOf(res: Response): Promise<Json> {
 export interface RequestOptions {
   /** Id of the signed-in user; nobody is signed in when absent. */
   readonly user?: string;
+  /** The session's `auth_time`; the server's `authTime` when absent. */
+  readonly authTime?: number;
+  /** The session's authentication methods (`amr`). */
+  readonly amr?: readonly string[];
+  /** The session's id (tokens carry its SHA-256 as `sid`). */
+  readonly sessionId?: string;
   readonly headers?: Record<string, string>;
 }
 
 const userHeaders = (options: RequestOptions): Record<string, string> => ({
   ...(options.user !== undefined ? { [userHeader]: options.user } : {}),
+  ...(options.authTime !== undefined ? { [authTimeHeader]: String(options.authTime) } : {}),
+  ...(options.amr !== undefined ? { [amrHeader]: options.amr.join(' ') } : {}),
+  ...(options.sessionId !== undefined ? { [sessionIdHeader]: options.sessionId } : {}),
   ...options.headers,
 });
 
@@ -282,9 +357,9 @@ export function locationOf(res: Response): URL {
   return new URL(location);
 }
 
-/** Runs the authorization request of `client` (signed in as the test user) up to its code. */
-export async function obtainCode(t: TestServer, c: TestClient, extra: Params = {}): Promise<string> {
-  const res = await authorize(t, codeRequest(c, extra), { user: testUser.id });
+/** Runs the authorization request of `client` (signed in as the test user unless `options` says otherwise) up to its code. */
+export async function obtainCode(t: TestServer, c: TestClient, extra: Params = {}, options: RequestOptions = {}): Promise<string> {
+  const res = await authorize(t, codeRequest(c, extra), { user: testUser.id, ...options });
   if (res.status !== 302) throw new Error(`authorization answered ${res.status}: ${await res.text()}`);
   const location = locationOf(res);
   const code = location.searchParams.get('code');
@@ -326,11 +401,37 @@ export interface TokenBody {
 }
 
 /** The whole code flow of `client`: authorization, then the token response (which must be 200). */
-export async function obtainTokens(t: TestServer, c: TestClient, extra: Params = {}): Promise<TokenBody> {
-  const code = await obtainCode(t, c, extra);
+export async function obtainTokens(t: TestServer, c: TestClient, extra: Params = {}, options: RequestOptions = {}): Promise<TokenBody> {
+  const code = await obtainCode(t, c, extra, options);
   const res = await exchangeCode(t, c, code);
   if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as TokenBody;
+}
+
+/** GET userinfo with `accessToken` as a Bearer token. */
+export function userinfo(t: TestServer, accessToken: string): Promise<Response> {
+  return get(t, userinfoPath, { headers: { authorization: `Bearer ${accessToken}` } });
+}
+
+/**
+ * Verifies a JWT of the application `slug` against its published JWKS (or `secret` for HS256):
+ * signature, `iss` (the application's issuer unless given), `aud` and time (the server's clock).
+ */
+export async function verifyJwt(
+  t: TestServer,
+  slug: string,
+  jwt: string,
+  options: { readonly audience: string; readonly issuer?: string; readonly typ?: string; readonly secret?: string },
+): Promise<JWTVerifyResult<JWTPayload>> {
+  const verifyOptions = {
+    issuer: options.issuer ?? t.issuer(slug),
+    audience: options.audience,
+    currentDate: new Date(t.clock.now() * 1000),
+    ...(options.typ !== undefined ? { typ: options.typ } : {}),
+  };
+  if (options.secret !== undefined) return jwtVerify(jwt, new TextEncoder().encode(options.secret), { ...verifyOptions, algorithms: ['HS256'] });
+  const jwks = (await (await get(t, `/application/o/${encodeURIComponent(slug)}/jwks/`)).json()) as JSONWebKeySet;
+  return jwtVerify(jwt, createLocalJWKSet(jwks), verifyOptions);
 }
 
 /** A fresh RFC 7636 verifier and its S256 challenge. */
@@ -363,4 +464,33 @@ export function cookiesOf(res: Response): Record<string, string> {
     cookies[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return cookies;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consent page helpers
+
+/** What the consent page asks: the form's interaction and CSRF token, the cookie, the HTML. */
+export interface ConsentForm {
+  readonly html: string;
+  readonly interaction: string;
+  readonly csrfToken: string;
+  readonly csrfCookie: string;
+}
+
+/** Reads the consent page of `res` (which must be a 200 consent page). */
+export async function consentFormOf(res: Response): Promise<ConsentForm> {
+  const html = await res.text();
+  if (res.status !== 200 || !html.includes('name="decision"')) throw new Error(`expected a consent page, got status ${res.status}: ${html}`);
+  const inputs = hiddenInputs(html);
+  return { html, interaction: inputs['interaction']!, csrfToken: inputs['csrf_token']!, csrfCookie: cookiesOf(res)['gatehouse-csrf'] ?? inputs['csrf_token']! };
+}
+
+/** Answers a consent page as `user` (the test user by default). */
+export function answerConsent(t: TestServer, form: ConsentForm, decision: 'allow' | 'deny', options: RequestOptions = {}): Promise<Response> {
+  return postForm(
+    t,
+    consentPath,
+    { interaction: form.interaction, csrf_token: form.csrfToken, decision },
+    { user: testUser.id, ...options, headers: { cookie: `gatehouse-csrf=${form.csrfCookie}`, ...options.headers } },
+  );
 }

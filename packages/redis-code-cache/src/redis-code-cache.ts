@@ -48,6 +48,12 @@ export function redisCodeCache(redis: Redis | Cluster, options: RedisCodeCacheOp
       if (ttlMs <= 0) await call(() => redis.del(prefix + key));
       else await call(() => redis.set(prefix + key, entry, 'PX', ttlMs));
     },
+    add: async (key, value, ttlSeconds) => {
+      if (!Number.isFinite(ttlSeconds)) throw new RangeError(`ttlSeconds must be a finite number, got ${ttlSeconds}`);
+      const ttlMs = Math.ceil(ttlSeconds * 1000);
+      if (ttlMs <= 0) return true;
+      return (await call(() => redis.set(prefix + key, encodeEntry(value), 'PX', ttlMs, 'NX'))) === 'OK';
+    },
     find: async <T>(key: string): Promise<T | null> => {
       const entry = await call(() => redis.get(prefix + key));
       return entry === null ? null : decodeEntry<T>(entry).value;

@@ -2,7 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import express, { type Router } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { randomToken, type Clock, type SessionUser, type UserStore } from '@gatehouse/core';
+import { isUsable, randomToken, type Clock, type SessionUser, type UserStore } from '@gatehouse/core';
 import { csrfField, csrfToken, pageCsp, verifyCsrfToken, writeHtml } from '@gatehouse/express-router';
 import { renderLoginPage, renderLogoutPage } from './pages.js';
 import { safeNext } from './safe-next.js';
@@ -22,7 +22,7 @@ export async function loginRoutes(users: UserStore, clock: Clock): Promise<{ rea
       try {
         const user = await users.findByUsername(username);
         const valid = await verify(user?.passwordHash ?? decoyHash, password);
-        if (!user?.passwordHash || !user.isActive || !valid) return done(null, false);
+        if (!user?.passwordHash || !isUsable(user, clock.now()) || user.type === 'service_account' || !valid) return done(null, false);
         const session: SessionUser = { id: user.id, authTime: clock.now(), amr: ['pwd'] };
         return done(null, session);
       } catch (error) {

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { hash, verify } from '@node-rs/argon2';
-import { createKeyRecord, digestToken, randomToken, type Application, type Clock, type KeyRecord, type Stores, type User } from '@gatehouse/core';
+import { createApplication, createKeyRecord, digestToken, randomToken, stableId, type Application, type Clock, type KeyRecord, type Stores, type User } from '@gatehouse/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { seedSchema, type Seed, type SeedApplication } from './seed-schema.js';
-import { stableId } from './stable-id.js';
 
 /** What applying a seed did, for the start-up banner. */
 export interface SeedSummary {
@@ -48,15 +47,17 @@ async function passwordHash(password: string | undefined, existing: User | null)
 
 function toApplication(app: SeedApplication, existing: Application | null, secret: string | null): Application {
   const isPublic = app.client_type === 'public';
-  return {
+  const method = app.token_endpoint_auth_method ?? (isPublic ? 'none' : 'client_secret_basic');
+  return createApplication({
     id: existing?.id ?? stableId('application', app.slug),
     slug: app.slug,
     name: app.name,
     clientId: app.client_id,
     clientType: app.client_type,
-    tokenEndpointAuthMethod: app.token_endpoint_auth_method ?? (isPublic ? 'none' : 'client_secret_basic'),
+    tokenEndpointAuthMethod: method,
     clientSecretDigest: secret === null ? null : digestToken(secret),
-    hmacSecret: secret !== null && app.signing_key === null ? secret : null,
+    // The secret itself is kept (encrypted at rest) only where it is an HMAC key.
+    hmacSecret: secret !== null && (app.signing_key === null || method === 'client_secret_jwt') ? secret : null,
     redirectUris: app.redirect_uris.map((uri) => ({ matchingMode: uri.matching_mode, url: uri.url, type: uri.type })),
     scopes: app.scopes,
     signingKey: app.signing_key,
@@ -71,7 +72,12 @@ function toApplication(app: SeedApplication, existing: Application | null, secre
     refreshTokenValiditySeconds: app.refresh_token_validity,
     deviceCodeValiditySeconds: app.device_code_validity,
     allowedGroups: app.allowed_groups,
-  };
+    refreshTokenThresholdSeconds: app.refresh_token_threshold,
+    jwks: app.jwks,
+    jwksUri: app.jwks_uri,
+    jwtFederationSources: app.jwt_federation_sources.map(({ jwks_uri, ...source }) => ({ ...source, ...(jwks_uri !== undefined ? { jwksUri: jwks_uri } : {}) })),
+    jwtFederationProviders: app.jwt_federation_providers,
+  });
 }
 
 /**
@@ -104,6 +110,7 @@ export async function applySeed(seed: Seed, stores: Stores, clock: Clock): Promi
       groups: user.groups,
       attributes: user.attributes,
       isActive: user.is_active,
+      type: user.type,
       ...(passwordHashValue !== undefined ? { passwordHash: passwordHashValue } : {}),
     });
     for (const appPassword of user.app_passwords) {

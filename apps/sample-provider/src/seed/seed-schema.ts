@@ -7,6 +7,18 @@ const redirectUri = z.object({
   type: z.enum(['authorization', 'logout']).default('authorization'),
 });
 
+const federationSource = z
+  .object({
+    name: z.string().min(1),
+    jwks_uri: z.url().optional(),
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+    issuer: z.string().min(1).optional(),
+    audience: z.string().min(1).optional(),
+    /** service-account attribute → claim path, e.g. `{ namespace: "kubernetes.io.namespace" }` */
+    attributes: z.record(z.string(), z.string()).default({}),
+  })
+  .refine((source) => (source.jwks_uri === undefined) !== (source.jwks === undefined), 'a federation source needs exactly one of jwks_uri and jwks');
+
 const application = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'slug: lowercase letters, digits, - and _'),
   name: z.string().min(1),
@@ -30,6 +42,11 @@ const application = z.object({
   access_token_validity: z.int().positive().default(3600),
   refresh_token_validity: z.int().positive().default(2_592_000),
   allowed_groups: z.array(z.string()).default([]),
+  refresh_token_threshold: z.int().min(0).default(0),
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).nullable().default(null),
+  jwks_uri: z.url().nullable().default(null),
+  jwt_federation_sources: z.array(federationSource).default([]),
+  jwt_federation_providers: z.array(z.string()).default([]),
 });
 
 const user = z.object({
@@ -41,6 +58,8 @@ const user = z.object({
   groups: z.array(z.string()).default([]),
   attributes: z.record(z.string(), z.unknown()).default({}),
   is_active: z.boolean().default(true),
+  /** A service account acts for machines and cannot sign in on the login page. */
+  type: z.enum(['internal', 'service_account']).default('internal'),
   /** Tokens for machine clients (client_credentials); stored as digests. */
   app_passwords: z.array(z.object({ name: z.string().min(1), token: z.string().min(16), expires_at: z.int().positive().nullable().default(null) })).default([]),
 });

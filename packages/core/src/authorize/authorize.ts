@@ -3,7 +3,7 @@ import { OAuthError, toOAuthError } from '../errors/oauth-error.js';
 import { specialScopes } from '../scopes/scope-mapping.js';
 import { narrowScopes } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
-import type { User } from '../users/user.js';
+import { isUsable, type User } from '../users/user.js';
 import { isAuthorized } from './access-policy.js';
 import { issueAuthorizationCode } from './authorization-code.js';
 import type { AuthorizationOutcome, ErrorOutcome, RedirectOutcome } from './authorization-outcome.js';
@@ -48,10 +48,11 @@ const errorPage = (description: string, code: 'invalid_request' | 'access_denied
   error: new OAuthError(code, description, { redirectable: false }),
 });
 
-async function activeUser(context: Pick<ServerContext, 'stores'>, session: SessionUser | null): Promise<User | null> {
+async function activeUser(context: Pick<ServerContext, 'stores' | 'clock'>, session: SessionUser | null): Promise<User | null> {
   if (!session) return null;
   const user = await context.stores.users.find(session.id);
-  return user?.isActive ? user : null;
+  // A service account never signs in through the browser.
+  return isUsable(user, context.clock.now()) && user.type !== 'service_account' ? user : null;
 }
 
 async function codeRedirect(

@@ -19,6 +19,25 @@ export type SubMode = 'hashed_user_id' | 'user_id' | 'user_uuid' | 'user_usernam
 export type IssuerMode = 'per_provider' | 'global';
 export type ConsentMode = 'explicit' | 'implicit' | 'permanent' | 'expiring';
 
+/**
+ * A trusted issuer of JWTs that machine clients may present as `client_assertion` in the
+ * client_credentials grant (authentik's federated OAuth source): a Kubernetes cluster, a CI
+ * system, another identity provider.
+ */
+export interface FederationSource {
+  readonly name: string;
+  /** Where the issuer publishes its keys; fetched and cached. */
+  readonly jwksUri?: string;
+  /** Or the keys themselves. */
+  readonly jwks?: { readonly keys: readonly Record<string, unknown>[] };
+  /** When set, the assertion's `iss` must equal it. */
+  readonly issuer?: string;
+  /** When set, the assertion's `aud` must contain it. */
+  readonly audience?: string;
+  /** Attributes of the generated service account, by claim path: `{ namespace: 'kubernetes.io.namespace' }`. */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
 /** A registered client together with its provider settings (authentik's OAuth2Provider). */
 export interface Application {
   readonly id: string;
@@ -51,4 +70,61 @@ export interface Application {
   readonly deviceCodeValiditySeconds: number;
   /** Group names whose members may use the application; empty means everyone. */
   readonly allowedGroups: readonly string[];
+  /**
+   * Rotate a refresh token only when it has less than this many seconds left; 0 rotates on
+   * every use (authentik's `refresh_token_threshold`).
+   */
+  readonly refreshTokenThresholdSeconds: number;
+  /** The client's public keys for `private_key_jwt` (RFC 7523), inline... */
+  readonly jwks: { readonly keys: readonly Record<string, unknown>[] } | null;
+  /** ...or where to fetch them. */
+  readonly jwksUri: string | null;
+  /** Issuers whose JWTs machine clients may exchange for tokens of this application. */
+  readonly jwtFederationSources: readonly FederationSource[];
+  /** Slugs of applications of this server whose access tokens this application accepts as assertions. */
+  readonly jwtFederationProviders: readonly string[];
+}
+
+/** The fields every application needs; the rest has authentik's defaults. */
+export type ApplicationInput = Pick<Application, 'id' | 'slug' | 'name' | 'clientId'> & Partial<Application>;
+
+/**
+ * A complete application from the fields that matter, with authentik's defaults for the rest:
+ * confidential, `client_secret_basic`, HS256 when no signing key, explicit consent, codes valid
+ * for 60 s, access tokens for an hour, refresh tokens for 30 days.
+ *
+ * @example
+ * const app = createApplication({
+ *   id: 'app-1', slug: 'my-app', name: 'My app', clientId: 'my-app',
+ *   clientSecretDigest: digestToken('my-secret'), signingKey: 'default',
+ *   redirectUris: [{ matchingMode: 'strict', url: 'http://localhost:3000/callback', type: 'authorization' }],
+ * });
+ */
+export function createApplication(input: ApplicationInput): Application {
+  return {
+    clientType: 'confidential',
+    tokenEndpointAuthMethod: input.clientType === 'public' ? 'none' : 'client_secret_basic',
+    clientSecretDigest: null,
+    hmacSecret: null,
+    redirectUris: [],
+    scopes: ['openid', 'profile', 'email'],
+    signingKey: null,
+    encryptionKey: null,
+    subMode: 'hashed_user_id',
+    issuerMode: 'per_provider',
+    includeClaimsInIdToken: true,
+    consent: 'explicit',
+    consentDurationSeconds: 2_419_200,
+    accessCodeValiditySeconds: 60,
+    accessTokenValiditySeconds: 3600,
+    refreshTokenValiditySeconds: 2_592_000,
+    deviceCodeValiditySeconds: 600,
+    allowedGroups: [],
+    refreshTokenThresholdSeconds: 0,
+    jwks: null,
+    jwksUri: null,
+    jwtFederationSources: [],
+    jwtFederationProviders: [],
+    ...input,
+  };
 }

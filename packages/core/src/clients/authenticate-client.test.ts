@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import { systemClock } from '../clock.js';
+import { resolveSettings } from '../config/schema.js';
+import { createKeySets } from '../keys/key-sets.js';
+import { memoryCodeCache } from '../storage/memory/memory-code-cache.js';
 import { memoryStores } from '../storage/memory/memory-stores.js';
 import { makeApplication } from '../testing/fixtures.js';
 import { authenticateClient, readClientCredentials } from './authenticate-client.js';
@@ -42,6 +46,10 @@ describe('readClientCredentials', () => {
 describe('authenticateClient', () => {
   const secret = 'correct horse+battery/staple';
   const stores = memoryStores();
+  const context = { stores, codes: memoryCodeCache(), clock: systemClock, keySets: createKeySets(), settings: resolveSettings({ baseUrl: 'https://id.example.com' }) };
+  // Reading and authenticating in one step, as the token endpoint does.
+  const authenticate = async (params: Record<string, string>, authorization: string | undefined) =>
+    authenticateClient(context, readClientCredentials(params, authorization));
   const confidential = makeApplication({ id: 'app-1', clientId: 'client-1', clientSecretDigest: digest(secret) });
   const withoutSecret = makeApplication({ id: 'app-2', slug: 'no-secret', clientId: 'client-2', clientSecretDigest: null });
   const spa = makeApplication({ id: 'app-3', slug: 'spa', clientId: 'spa', clientType: 'public', tokenEndpointAuthMethod: 'none' });
@@ -56,7 +64,7 @@ describe('authenticateClient', () => {
     ['a public client by client_id alone', { client_id: 'spa' }, undefined, spa],
     ['a public client by Basic with an empty secret', {}, basic('spa:'), spa],
   ])('authenticates %s', async (_name, params, authorization, expected) => {
-    await expect(authenticateClient(stores.applications, params, authorization)).resolves.toEqual(expected);
+    await expect(authenticate(params, authorization)).resolves.toEqual(expected);
   });
 
   it.each([
@@ -72,14 +80,14 @@ describe('authenticateClient', () => {
     ['malformed Basic', {}, 'Basic !!!', 'invalid_client'],
     ['both Basic and client_secret_post', { client_id: 'client-1', client_secret: secret }, basic(`client-1:${secret}`), 'invalid_request'],
   ])('refuses %s', async (_name, params, authorization, code) => {
-    await expect(authenticateClient(stores.applications, params, authorization)).rejects.toMatchObject({
+    await expect(authenticate(params, authorization)).rejects.toMatchObject({
       code,
       status: code === 'invalid_client' ? 401 : 400,
     });
   });
 
   it('keeps why authentication failed out of the public description', async () => {
-    const error = await authenticateClient(stores.applications, { client_id: 'nobody' }, undefined).catch((e: unknown) => e);
+    const error = await authenticate({ client_id: 'nobody' }, undefined).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'invalid_client', description: 'client authentication failed' });
     expect(error).toMatchObject({ detail: expect.stringContaining('nobody') });
   });

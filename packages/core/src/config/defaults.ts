@@ -27,4 +27,10 @@ export const defaults = {
    * time; rotations through this server's `rotateKey` are seen at once.
    */
   keyCacheSeconds: 60,
+  /**
+   * After a refresh token is rotated, a second refresh with the old token within this many
+   * seconds gets the same successor instead of revoking the grant: concurrent requests of one
+   * client (two tabs, a retry after a lost response) are not an attack (RFC 9700 §4.14.2).
+   */
+  refreshTokenGraceSeconds: 5,
 } as const;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { defaults } from './defaults.js';
 
@@ -13,6 +14,12 @@ export const settingsSchema = z.object({
   subjectSalt: z.string().min(1).default(defaults.subjectSalt),
   acr: z.string().min(1).default(defaults.acr),
   keyCacheSeconds: z.int().min(0).default(defaults.keyCacheSeconds),
+  refreshTokenGraceSeconds: z.int().min(0).default(defaults.refreshTokenGraceSeconds),
+  /**
+   * A server secret for values every process must derive alike (the successor of a rotated
+   * refresh token). Random per process when absent: set it when several processes share stores.
+   */
+  secretKey: z.string().min(32, 'secretKey must be at least 32 characters').default(() => randomBytes(32).toString('base64url')),
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;

@@ -4,6 +4,7 @@ import { resolveClaims } from '../scopes/resolve-claims.js';
 import type { ServerContext } from '../server-context.js';
 import { verifyAccessToken } from '../tokens/verify-access-token.js';
 import { subjectFor } from '../users/subject.js';
+import { isUsable } from '../users/user.js';
 
 export interface UserinfoInput {
   readonly authorization: string | undefined;
@@ -35,13 +36,14 @@ export async function userinfo(context: ServerContext, input: UserinfoInput): Pr
     if (token === null) return errorResponse(invalidToken('an access token is required'), input.requestId, bearerChallenge(null));
     const { application, record } = await verifyAccessToken(context, token);
     const user = await context.stores.users.find(record.userId);
-    if (!user?.isActive) throw invalidToken('the user of this access token is no longer active');
+    if (!isUsable(user, context.clock.now())) throw invalidToken('the user of this access token is no longer active');
     if (!record.scopes.includes('openid')) throw new OAuthError('insufficient_scope', 'the access token lacks the openid scope');
     const claims = await resolveClaims(context, record.scopes, user, application, input.requestId);
     return {
       status: 200,
       headers: noStore,
-      body: { sub: subjectFor(application, user, context.settings.subjectSalt), ...claims },
+      // OIDC Core §5.3.2: `sub` must equal the ID token's; like the tokens, mappings cannot change it.
+      body: { ...claims, sub: subjectFor(application, user, context.settings.subjectSalt) },
     };
   } catch (error) {
     const oauthError = toOAuthError(error);

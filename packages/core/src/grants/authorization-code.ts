@@ -4,8 +4,9 @@ import { invalidGrant, invalidRequest } from '../errors/oauth-error.js';
 import { verifyCodeVerifier } from '../pkce.js';
 import type { ServerContext } from '../server-context.js';
 import type { Grant } from '../storage/grant-store.js';
-import type { User } from '../users/user.js';
+import { isUsable, type User } from '../users/user.js';
 import { issueTokens } from '../tokens/issue-tokens.js';
+import { newRefreshToken } from '../tokens/refresh-token.js';
 import { revokeGrant } from './revoke-grant.js';
 import type { TokenGrantHandler, TokenRequest } from './token-grant-handler.js';
 
@@ -52,7 +53,7 @@ async function checkPolicy(context: Context, request: TokenRequest, code: Author
 
 async function findActiveUser(context: Context, userId: string) {
   const user = await context.stores.users.find(userId);
-  if (!user?.isActive) throw invalidGrant('the user of this authorization code is no longer active');
+  if (!isUsable(user, context.clock.now())) throw invalidGrant('the user of this authorization code is no longer active');
   return user;
 }
 
@@ -82,6 +83,8 @@ export const authorizationCodeGrant = {
     const user = await findActiveUser(context, code.userId);
     await checkPolicy(context, request, code, user);
     const grant = grantOf(code, context.clock.now());
+    // OIDC Core §11: a refresh token only for a grant that includes offline_access.
+    const refresh = grant.scopes.includes('offline_access') ? newRefreshToken(context, request.application, grant) : undefined;
     // The grant is written in the same transaction as its token records, or not at all.
     return issueTokens(context, {
       application: request.application,
@@ -89,7 +92,11 @@ export const authorizationCodeGrant = {
       grant,
       nonce: code.nonce,
       requestId: request.requestId,
-      alongside: (stores) => stores.grants.create(grant),
+      alongside: async (stores) => {
+        await stores.grants.create(grant);
+        if (refresh) await stores.refreshTokens.create(refresh.record);
+      },
+      ...(refresh ? { refreshToken: refresh.token } : {}),
     });
   },
 } satisfies TokenGrantHandler;

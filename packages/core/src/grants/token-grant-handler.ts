@@ -1,11 +1,13 @@
 import type { Application } from '../clients/application.js';
 import type { ServerContext } from '../server-context.js';
 
-/** A token-endpoint request after client authentication. */
+/** A token-endpoint request after client authentication (or identification, see below). */
 export interface TokenRequest {
   readonly params: Readonly<Record<string, string | undefined>>;
-  /** The authenticated client. */
+  /** The client: authenticated, unless the grant authenticates it itself. */
   readonly application: Application;
+  /** The `Authorization` header, for grants that authenticate the client themselves. */
+  readonly authorization: string | undefined;
   readonly requestId: string;
 }
 
@@ -27,6 +29,12 @@ export interface TokenGrantHandler {
   readonly grantType: string;
   /** The request parameters this grant reads. */
   readonly parameters: readonly string[];
+  /**
+   * `authenticate` (default): the endpoint authenticates the client before `handle`.
+   * `identify`: the endpoint only finds the client by its id, and the grant decides who is
+   * calling (client_credentials' machine-to-machine paths, fosite's `CanSkipClientAuth`).
+   */
+  readonly client?: 'authenticate' | 'identify';
   handle(request: TokenRequest, context: ServerContext): Promise<TokenResponse>;
 }
 

@@ -11,6 +11,11 @@ export interface Consumed<T> {
  */
 export interface CodeCache {
   put(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  /**
+   * Stores the entry only when the key is absent (or expired), atomically: true for exactly one
+   * of any number of concurrent calls. Replay guards (`jti`) are built on it.
+   */
+  add(key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
   /** The value, or null when absent or expired; does not consume. */
   find<T>(key: string): Promise<T | null>;
   /**

@@ -119,6 +119,24 @@ export function describeCodeCache(name: string, makeCache: () => Promise<CodeCac
       for (const result of results) expect(result?.value).toEqual(payload);
     });
 
+    it(`adds an absent key for exactly one of ${concurrentCalls} concurrent callers, and not over a live entry`, async () => {
+      const key = unique('jti');
+      const results = await Promise.all(Array.from({ length: concurrentCalls }, (_, i) => fixture.cache.add(key, { caller: i }, 60)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results.indexOf(true);
+      expect(await fixture.cache.find(key)).toEqual({ caller: winner });
+      expect(await fixture.cache.add(key, { caller: 'late' }, 60)).toBe(false);
+    });
+
+    it('adds again once the earlier entry has expired', async () => {
+      const key = unique('jti');
+      expect(await fixture.cache.add(key, 1, 1)).toBe(true);
+      if (fixture.clock) fixture.clock.advance(2);
+      else await sleep(realTimeWaitMs);
+      expect(await fixture.cache.add(key, 2, 60)).toBe(true);
+      expect(await fixture.cache.find(key)).toBe(2);
+    });
+
     it('deletes an entry, and deleting an absent key is not an error', async () => {
       const key = unique('code');
       await fixture.cache.put(key, payload, 60);

@@ -1,4 +1,4 @@
-import type { Application } from '../clients/application.js';
+import { createApplication, type Application } from '../clients/application.js';
 import type { Clock } from '../clock.js';
 import type { User } from '../users/user.js';
 
@@ -33,31 +33,16 @@ export function manualClock(start = 1_700_000_000): ManualClock {
  * const spa = makeApplication({ id: 'spa', clientId: 'spa', clientType: 'public', clientSecretDigest: null });
  */
 export function makeApplication(overrides: Partial<Application> = {}): Application {
-  return {
+  return createApplication({
     id: 'app-1',
     slug: 'app-one',
     name: 'App One',
     clientId: 'client-1',
-    clientType: 'confidential',
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    clientSecretDigest: null,
-    hmacSecret: null,
     redirectUris: [{ matchingMode: 'strict', url: 'https://app.example.com/callback', type: 'authorization' }],
-    scopes: ['openid', 'profile', 'email'],
-    signingKey: null,
-    encryptionKey: null,
-    subMode: 'hashed_user_id',
-    issuerMode: 'per_provider',
-    includeClaimsInIdToken: true,
-    consent: 'explicit',
     consentDurationSeconds: 3600,
-    accessCodeValiditySeconds: 60,
     accessTokenValiditySeconds: 600,
-    refreshTokenValiditySeconds: 2_592_000,
-    deviceCodeValiditySeconds: 600,
-    allowedGroups: [],
     ...overrides,
-  };
+  });
 }
 
 /**

@@ -14,6 +14,15 @@ import { randomToken } from './opaque-token.js';
 import { signJwt } from './sign-jwt.js';
 import { tokenHash } from './token-hash.js';
 
+/**
+ * Claims the protocol owns: a mapping may not set them (a mapping-made `amr: ["mfa"]` would
+ * claim a login that never happened). authentik lets mappings override `sub` and `scope`;
+ * Gatehouse does not.
+ */
+const protocolClaims = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'auth_time', 'acr', 'amr', 'azp', 'sid', 'jti', 'nonce', 'at_hash', 'c_hash', 'client_id', 'scope', 'cnf']);
+const withoutProtocolClaims = (claims: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(claims).filter(([name]) => !protocolClaims.has(name)));
+
 export interface IssueTokensInput {
   readonly application: Application;
   readonly user: User;
@@ -26,6 +35,8 @@ export interface IssueTokensInput {
    * rotating a refresh token), run in the same transaction.
    */
   readonly alongside?: (stores: Stores) => Promise<void>;
+  /** A refresh token to hand out with the tokens; its record is the caller's to write. */
+  readonly refreshToken?: string;
 }
 
 /**
@@ -36,12 +47,12 @@ export interface IssueTokensInput {
  */
 export async function issueTokens(
   context: Pick<ServerContext, 'stores' | 'keys' | 'clock' | 'settings' | 'scopeMappings'>,
-  { application, user, grant, nonce, requestId, alongside }: IssueTokensInput,
+  { application, user, grant, nonce, requestId, alongside, refreshToken }: IssueTokensInput,
 ): Promise<TokenResponse> {
   const now = context.clock.now();
   const [key, encryptionKey] = await Promise.all([context.keys.signingKeyFor(application), context.keys.encryptionKeyFor(application)]);
   const expiresIn = application.accessTokenValiditySeconds;
-  const claims = application.includeClaimsInIdToken ? await resolveClaims(context, grant.scopes, user, application, requestId) : {};
+  const claims = application.includeClaimsInIdToken ? withoutProtocolClaims(await resolveClaims(context, grant.scopes, user, application, requestId)) : {};
   const standard = {
     iss: issuerFor(application, context.settings.baseUrl),
     sub: subjectFor(application, user, context.settings.subjectSalt),
@@ -73,7 +84,6 @@ export async function issueTokens(
       revokedAt: null,
     });
   });
-  // Mapping claims first: the standard claims of the protocol are not theirs to change.
   const accessToken = await seal(await signJwt({ ...claims, ...standard, client_id: application.clientId, jti, scope }, key, 'at+jwt'));
   const idToken = grant.scopes.includes('openid')
     ? await seal(
@@ -84,5 +94,12 @@ export async function issueTokens(
         ),
       )
     : undefined;
-  return { accessToken, tokenType: 'Bearer', expiresIn, scope, ...(idToken !== undefined ? { idToken } : {}) };
+  return {
+    accessToken,
+    tokenType: 'Bearer',
+    expiresIn,
+    scope,
+    ...(idToken !== undefined ? { idToken } : {}),
+    ...(refreshToken !== undefined ? { refreshToken } : {}),
+  };
 }

@@ -23,7 +23,7 @@ describe('discovery document', () => {
       userinfo_endpoint: `${t.baseUrl}/application/o/userinfo/`,
       jwks_uri: `${t.baseUrl}/application/o/confidential/jwks/`,
       response_types_supported: ['code'],
-      grant_types_supported: ['authorization_code'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'password'],
       id_token_signing_alg_values_supported: ['ES256'],
       code_challenge_methods_supported: ['S256', 'plain'],
       authorization_response_iss_parameter_supported: true,

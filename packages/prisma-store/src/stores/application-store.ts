@@ -1,5 +1,5 @@
 import type { Application, ApplicationStore, RedirectUri } from '@gatehouse/core';
-import type { Application as Row } from '../generated/prisma/client.js';
+import { Prisma, type Application as Row } from '../generated/prisma/client.js';
 import type { SecretBox } from '../secret-box.js';
 import type { Db } from './db.js';
 
@@ -27,17 +27,25 @@ function toApplication(row: Row, box: SecretBox): Application {
     refreshTokenValiditySeconds: row.refreshTokenValiditySeconds,
     deviceCodeValiditySeconds: row.deviceCodeValiditySeconds,
     allowedGroups: row.allowedGroups,
+    refreshTokenThresholdSeconds: row.refreshTokenThresholdSeconds,
+    jwks: row.jwks as Application['jwks'],
+    jwksUri: row.jwksUri,
+    jwtFederationSources: row.jwtFederationSources as unknown as Application['jwtFederationSources'],
+    jwtFederationProviders: row.jwtFederationProviders,
   };
 }
 
 function toRow(application: Application, box: SecretBox) {
-  const { hmacSecret, redirectUris, scopes, allowedGroups, ...rest } = application;
+  const { hmacSecret, redirectUris, scopes, allowedGroups, jwks, jwtFederationSources, jwtFederationProviders, ...rest } = application;
   return {
     ...rest,
     hmacSecretEncrypted: hmacSecret === null ? null : box.seal(hmacSecret),
     redirectUris: redirectUris as unknown as object[],
     scopes: [...scopes],
     allowedGroups: [...allowedGroups],
+    jwks: jwks === null ? Prisma.JsonNull : (jwks as unknown as Prisma.InputJsonObject),
+    jwtFederationSources: jwtFederationSources as unknown as Prisma.InputJsonArray,
+    jwtFederationProviders: [...jwtFederationProviders],
   };
 }
 

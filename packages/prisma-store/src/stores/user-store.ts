@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { User, UserStore } from '@gatehouse/core';
 import type { Prisma } from '../generated/prisma/client.js';
+import { toOptionalDate, toOptionalSeconds } from '../time.js';
 import type { Db } from './db.js';
 
 const withGroups = { memberships: { select: { group: { select: { name: true } } } } } as const;
@@ -18,6 +19,9 @@ function toUser(row: Row): User {
     attributes: row.attributes as Record<string, unknown>,
     isActive: row.isActive,
     ...(row.passwordHash !== null ? { passwordHash: row.passwordHash } : {}),
+    // Defaults stay implicit, as in users saved without them.
+    ...(row.type !== 'internal' ? { type: row.type as NonNullable<User['type']> } : {}),
+    ...(row.expiresAt !== null ? { expiresAt: toOptionalSeconds(row.expiresAt) } : {}),
   };
 }
 
@@ -46,6 +50,8 @@ export function prismaUserStore(db: Db, inTransaction: <T>(work: (db: Db) => Pro
           attributes: user.attributes as Prisma.InputJsonObject,
           isActive: user.isActive,
           passwordHash: user.passwordHash ?? null,
+          type: user.type ?? 'internal',
+          expiresAt: toOptionalDate(user.expiresAt ?? null),
         };
         await tx.user.upsert({ where: { id: user.id }, create: { id: user.id, ...row }, update: row });
         for (const name of user.groups) {

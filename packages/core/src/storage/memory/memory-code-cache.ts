@@ -36,6 +36,11 @@ export function memoryCodeCache(options: { clock?: Clock } = {}): CodeCache {
       if (++writes % sweepEvery === 0) sweep();
       entries.set(key, { json: JSON.stringify(value), expiresAt: clock.now() + ttlSeconds, consumed: false });
     },
+    add: async (key, value, ttlSeconds) => {
+      if (live(key)) return false;
+      entries.set(key, { json: JSON.stringify(value), expiresAt: clock.now() + ttlSeconds, consumed: false });
+      return true;
+    },
     find: async <T>(key: string) => {
       const entry = live(key);
       return entry ? (JSON.parse(entry.json) as T) : null;

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 
 /**
- * A UUID-shaped id derived from a seed entry's natural key, so that applying the same seed again
- * (or after a restart of the in-memory store) yields the same ids and the same `sub` values.
+ * A UUID-shaped id derived from a natural key: applying the same seed twice, or two processes
+ * creating the same generated service account at once, yield the same id (and `sub`).
+ *
+ * @example
+ * stableId('user', 'alice'); // the same UUID every time
  */
 export function stableId(kind: string, name: string): string {
   const hex = createHash('sha256').update(`${kind}\u0000${name}`).digest('hex');
