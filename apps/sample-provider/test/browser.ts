@@ -76,8 +76,14 @@ export class Browser {
    * Signs in and consents as a person would: on each page, fill the login form or press `allow`
    * on the consent form, until the browser lands on `callbackPrefix`.
    */
-  async signInAndConsent(authorizationUrl: string, callbackPrefix: string, credentials: { readonly username: string; readonly password: string }): Promise<{ readonly callback: URL; readonly pagesSeen: readonly string[] }> {
+  async signInAndConsent(
+    authorizationUrl: string,
+    callbackPrefix: string,
+    credentials: { readonly username: string; readonly password: string },
+  ): Promise<{ readonly callback: URL; readonly pagesSeen: readonly string[]; readonly htmlSeen: readonly string[] }> {
     const pagesSeen: string[] = [];
+    // The HTML of each page, in the order of `pagesSeen`.
+    const htmlSeen: string[] = [];
     let step = await this.follow(await this.get(authorizationUrl), authorizationUrl, callbackPrefix);
     for (let pages = 0; pages < 5 && step.page; pages++) {
       const { url, html } = step.page;
@@ -85,6 +91,7 @@ export class Browser {
       const login = forms.find((form) => 'username' in form.fields && 'password' in form.fields);
       const consent = forms.find((form) => form.buttons.some((button) => button.name === 'decision' && button.value === 'allow'));
       let response: Response;
+      if (login || consent) htmlSeen.push(html);
       if (login) {
         pagesSeen.push('login');
         response = await this.submit(login, credentials);
@@ -97,6 +104,6 @@ export class Browser {
       step = await this.follow(response, url, callbackPrefix);
     }
     if (!step.callback) throw new Error('the flow never reached the callback');
-    return { callback: step.callback, pagesSeen };
+    return { callback: step.callback, pagesSeen, htmlSeen };
   }
 }

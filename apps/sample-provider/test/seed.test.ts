@@ -52,6 +52,9 @@ describe('seed file', () => {
   it.each([
     ['an unknown group', { users: [{ username: 'x', groups: ['nope'] }] }, 'user x: unknown group nope'],
     ['an unknown signing key', { applications: [{ slug: 'a', name: 'A', client_id: 'a', signing_key: 'missing' }] }, 'application a: unknown key missing'],
+    ['an encryption key to sign with', { keys: [{ name: 'enc', alg: 'RSA-OAEP-256' }], applications: [{ slug: 'a', name: 'A', client_id: 'a', signing_key: 'enc' }] }, 'application a: signing_key enc is an encryption key'],
+    ['a signing key to encrypt with', { keys: [{ name: 'sig', alg: 'ES256' }], applications: [{ slug: 'a', name: 'A', client_id: 'a', signing_key: 'sig', encryption_key: 'sig' }] }, 'application a: encryption_key sig is a signing key'],
+    ['a public client without a signing key', { applications: [{ slug: 'a', name: 'A', client_id: 'a', client_type: 'public' }] }, 'application a: a public client needs a signing_key'],
   ])('refuses a seed with %s, naming it', async (_name, raw, message) => {
     await expect(applySeed(seedSchema.parse(raw), memoryStores(), systemClock)).rejects.toThrow(message);
   });

@@ -28,11 +28,18 @@ export async function readSeedFile(path: string): Promise<Seed> {
 function checkReferences(seed: Seed): void {
   const groups = new Set(seed.groups.map((group) => group.name));
   const keys = new Set(seed.keys.map((key) => key.name));
+  const encryptionKeys = new Set(seed.keys.filter((key) => key.alg === 'RSA-OAEP-256').map((key) => key.name));
   const problems = [
     ...seed.users.flatMap((user) => user.groups.filter((g) => !groups.has(g)).map((g) => `user ${user.username}: unknown group ${g}`)),
     ...seed.applications.flatMap((app) => [
       ...app.allowed_groups.filter((g) => !groups.has(g)).map((g) => `application ${app.slug}: unknown group ${g}`),
       ...[app.signing_key, app.encryption_key].filter((k): k is string => k !== null && !keys.has(k)).map((k) => `application ${app.slug}: unknown key ${k}`),
+      ...(app.signing_key !== null && encryptionKeys.has(app.signing_key) ? [`application ${app.slug}: signing_key ${app.signing_key} is an encryption key`] : []),
+      ...(app.encryption_key !== null && keys.has(app.encryption_key) && !encryptionKeys.has(app.encryption_key)
+        ? [`application ${app.slug}: encryption_key ${app.encryption_key} is a signing key`]
+        : []),
+      // HS256 needs a client secret to sign with; a public client has none.
+      ...(app.signing_key === null && app.client_type === 'public' ? [`application ${app.slug}: a public client needs a signing_key`] : []),
     ]),
   ];
   if (problems.length > 0) throw new Error(`seed file is inconsistent:\n- ${problems.join('\n- ')}`);
@@ -92,7 +99,8 @@ export async function applySeed(seed: Seed, stores: Stores, clock: Clock): Promi
     // A generated key is generated once; a given private key becomes a new version when it changes.
     if (!key.private_jwk && versions.length > 0) continue;
     const record = await createKeyRecord({ name: key.name, alg: key.alg, privateJwk: key.private_jwk as KeyRecord['privateJwk'] | undefined, now: clock.now() });
-    if (versions.some((version) => version.kid === record.kid)) continue;
+    // Known, even retired: a retired key is never brought back by applying the seed again.
+    if (await stores.keys.findByKid(record.kid)) continue;
     const newest = versions[0]?.createdAt ?? 0;
     await stores.keys.save({ ...record, createdAt: Math.max(record.createdAt, newest + 1) });
   }

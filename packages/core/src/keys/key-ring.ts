@@ -58,6 +58,7 @@ interface ImportedKey {
 export function createKeyRing(store: KeyStore, clock: Clock, cacheSeconds: number): KeyRing {
   const imported = new Map<string, ImportedKey>();
   const versions = new Map<string, { readonly at: number; readonly keys: Promise<readonly ImportedKey[]> }>();
+  let decryption: { readonly at: number; readonly keys: Promise<readonly ImportedKey[]> } | null = null;
   const secrets = new Map<string, KeyObject>();
 
   const importRecord = (record: KeyRecord): ImportedKey => {
@@ -109,15 +110,21 @@ export function createKeyRing(store: KeyStore, clock: Clock, cacheSeconds: numbe
       return newest ? { alg: 'RSA-OAEP-256', kid: newest.record.kid, key: newest.publicKey } : null;
     },
     async decryptionKey(kid) {
-      const cached = imported.get(kid);
-      if (cached?.record.use === 'enc') return cached.privateKey;
-      const record = (await store.list()).find((candidate) => candidate.kid === kid && candidate.use === 'enc');
-      return record ? importRecord(record).privateKey : null;
+      // Live encryption keys only, cached like the named lists: a retired key stops decrypting.
+      if (!decryption || clock.now() - decryption.at >= cacheSeconds) {
+        const keys = store.list().then((records) => records.filter((record) => record.use === 'enc').map(importRecord));
+        decryption = { at: clock.now(), keys };
+        keys.catch(() => (decryption = null));
+      }
+      return (await decryption.keys).find((key) => key.record.kid === kid)?.privateKey ?? null;
     },
     async jwksFor(application) {
       const keys = [...(await live(application.signingKey)), ...(await live(application.encryptionKey))];
       return { keys: keys.map((key) => key.publicJwk) };
     },
-    invalidate: () => versions.clear(),
+    invalidate: () => {
+      versions.clear();
+      decryption = null;
+    },
   };
 }

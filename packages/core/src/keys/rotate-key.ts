@@ -12,6 +12,8 @@ import { createKeyRecord } from './generate-key.js';
 export async function rotateKey(keys: KeyStore, name: string, clock: Clock): Promise<KeyRecord> {
   const [current] = await keys.findByName(name);
   if (!current) throw new Error(`key ${name} is not configured`);
+  // Clients decrypt with an encryption key's private half: a new one must come from them.
+  if (current.use === 'enc') throw new Error(`key ${name} is an encryption key: import the new private key instead of generating one`);
   // Strictly newer than the current version, so "newest signs" never ties within one second.
   const now = Math.max(clock.now(), current.createdAt + 1);
   const next = await createKeyRecord({ name, alg: current.alg, now });

@@ -1,10 +1,19 @@
 import type { User } from '../users/user.js';
 import type { ScopeMapping } from './scope-mapping.js';
 
+// The fields a claim may come from; never the password hash.
+const readableFields = new Set(['id', 'uuid', 'username', 'name', 'email', 'emailVerified', 'groups', 'attributes', 'type']);
+
+function checkPath(path: string): void {
+  const [root, field] = path.split('.');
+  if (root !== 'user' || field === undefined || !readableFields.has(field)) {
+    throw new Error(`claim path ${path} must be user.<${[...readableFields].join('|')}>...`);
+  }
+}
+
 // A path names a field of the user: `user.username`, `user.groups`, `user.attributes.department`.
 function read(user: User, path: string): unknown {
-  const [root, ...rest] = path.split('.');
-  if (root !== 'user') throw new Error(`claim path ${path} must start with "user."`);
+  const [, ...rest] = path.split('.');
   let value: unknown = user;
   for (const segment of rest) {
     if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;
@@ -22,7 +31,7 @@ function read(user: User, path: string): unknown {
  * const roles = declarativeScopeMapping('roles', 'Your groups', { roles: 'user.groups' });
  */
 export function declarativeScopeMapping(scope: string, description: string, claimPaths: Readonly<Record<string, string>>): ScopeMapping {
-  for (const path of Object.values(claimPaths)) if (!path.startsWith('user.')) throw new Error(`claim path ${path} must start with "user."`);
+  for (const path of Object.values(claimPaths)) checkPath(path);
   return {
     scope,
     description,

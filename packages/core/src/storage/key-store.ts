@@ -25,6 +25,8 @@ export interface KeyStore {
   list(): Promise<readonly KeyRecord[]>;
   /** The versions of a named key that are not retired, newest first: the first one signs. */
   findByName(name: string): Promise<readonly KeyRecord[]>;
+  /** The version with this `kid`, retired or not, or null. */
+  findByKid(kid: string): Promise<KeyRecord | null>;
   /** Creates the version, or replaces the version with the same `kid`. */
   save(key: KeyRecord): Promise<void>;
   /** Retires the version with this `kid`; retiring an unknown or retired key is not an error. */

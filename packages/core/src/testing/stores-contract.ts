@@ -428,6 +428,9 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         await stores.keys.retire(unique('kid'), now + 2);
         expect(await stores.keys.findByName(old.name)).toEqual([current]);
         expect((await stores.keys.list()).map((key) => key.kid)).not.toContain(old.kid);
+        // Still findable by kid, so that nobody brings a retired key back by saving it again.
+        expect(await stores.keys.findByKid(old.kid)).toEqual({ ...old, retiredAt: now + 2 });
+        expect(await stores.keys.findByKid(unique('kid'))).toBeNull();
       });
     });
 

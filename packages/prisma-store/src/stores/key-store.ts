@@ -23,6 +23,10 @@ export function prismaKeyStore(db: Db, box: SecretBox): KeyStore {
       (await db.key.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'asc' } })).map((row) => toKey(row, box)),
     findByName: async (name) =>
       (await db.key.findMany({ where: { name, retiredAt: null }, orderBy: { createdAt: 'desc' } })).map((row) => toKey(row, box)),
+    async findByKid(kid) {
+      const row = await db.key.findUnique({ where: { kid } });
+      return row ? toKey(row, box) : null;
+    },
     async save(key) {
       const row = {
         name: key.name,

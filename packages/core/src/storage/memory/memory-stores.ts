@@ -130,6 +130,7 @@ export function memoryStores(): MemoryStores {
       list: async () => [...keys.values()].filter((key) => key.retiredAt === null).sort((a, b) => a.createdAt - b.createdAt),
       findByName: async (name) =>
         [...keys.values()].filter((key) => key.name === name && key.retiredAt === null).sort((a, b) => b.createdAt - a.createdAt),
+      findByKid: async (kid) => keys.get(kid) ?? null,
       save: async (key) => void keys.set(key.kid, key),
       retire: async (kid, at) => {
         const key = keys.get(kid);
