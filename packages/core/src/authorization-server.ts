@@ -4,6 +4,8 @@ import { systemClock, type Clock } from './clock.js';
 import { resolveSettings, type Settings, type SettingsInput } from './config/schema.js';
 import type { EndpointResponse } from './endpoint-response.js';
 import { discovery, jwks } from './endpoints/discovery.js';
+import { introspection, type IntrospectionInput } from './endpoints/introspection.js';
+import { revocation, type RevocationInput } from './endpoints/revocation.js';
 import { token, type TokenInput } from './endpoints/token.js';
 import { userinfo, type UserinfoInput } from './endpoints/userinfo.js';
 import { createGrantRegistry } from './grants/registry.js';
@@ -39,6 +41,10 @@ export interface AuthorizationServer {
   completeConsent(input: ConsentDecisionInput): Promise<AuthorizationOutcome>;
   token(input: TokenInput): Promise<EndpointResponse>;
   userinfo(input: UserinfoInput): Promise<EndpointResponse>;
+  /** RFC 7009 token revocation. */
+  revoke(input: RevocationInput): Promise<EndpointResponse>;
+  /** RFC 7662 token introspection. */
+  introspect(input: IntrospectionInput): Promise<EndpointResponse>;
   discovery(input: { readonly slug: string; readonly requestId: string }): Promise<EndpointResponse>;
   jwks(input: { readonly slug: string; readonly requestId: string }): Promise<EndpointResponse>;
   /** Adds a new version of a named key; it signs from now on, older versions keep verifying. */
@@ -88,6 +94,8 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
     completeConsent: (input) => completeConsent(context, input),
     token: (input) => token(context, registry, input),
     userinfo: (input) => userinfo(context, input),
+    revoke: (input) => revocation(context, input),
+    introspect: (input) => introspection(context, input),
     discovery: (input) => discovery(context, registry, input),
     jwks: (input) => jwks(context, input),
     async rotateKey(name) {

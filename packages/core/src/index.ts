@@ -45,6 +45,9 @@ export type {
 } from './authorize/authorization-outcome.js';
 export type { TokenInput } from './endpoints/token.js';
 export type { UserinfoInput } from './endpoints/userinfo.js';
+export type { RevocationInput } from './endpoints/revocation.js';
+export type { IntrospectionInput } from './endpoints/introspection.js';
+export { introspectionScope } from './endpoints/introspection.js';
 
 export type { TokenGrantHandler, TokenRequest, TokenResponse } from './grants/token-grant-handler.js';
 export type { ScopeMapping, ScopeMappingContext } from './scopes/scope-mapping.js';

@@ -6,7 +6,7 @@ import type { OAuthRouterOptions } from './router-options.js';
 import { authorizePath, authorizeRoute, consentPath, consentRoute, resumePath, resumeRoute } from './routes/authorize.js';
 import { applicationRootRoute, discoveryRoute, jwksRoute } from './routes/metadata.js';
 import type { Route, RouteContext } from './routes/route.js';
-import { tokenRoute } from './routes/token.js';
+import { formEndpointRoute } from './routes/form-endpoint.js';
 import { userinfoRoute } from './routes/userinfo.js';
 
 type Methods = Partial<Record<'GET' | 'POST', Route>>;
@@ -34,7 +34,9 @@ export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOpt
     [authorizePath, { GET: authorize, POST: authorize }],
     [resumePath, { GET: resumeRoute(context) }],
     [consentPath, { POST: consentRoute(context) }],
-    ['/application/o/token', { POST: tokenRoute(context) }],
+    ['/application/o/token', { POST: formEndpointRoute(server.token) }],
+    ['/application/o/revoke', { POST: formEndpointRoute(server.revoke) }],
+    ['/application/o/introspect', { POST: formEndpointRoute(server.introspect) }],
     ['/application/o/userinfo', { GET: userinfo, POST: userinfo }],
   ]);
   const perApplication: readonly [RegExp, (slug: string) => Route][] = [

@@ -17,7 +17,13 @@ export interface AuthorizationCode {
   readonly authTime: number;
   readonly amr: readonly string[];
   readonly sid: string | null;
+  /** Hybrid flows write the grant at the authorization endpoint already, with the tokens it returned. */
+  readonly grantCreated: boolean;
 }
+
+/** The `sid` claim of a browser session: a hash, so tokens never carry the session id itself. */
+export const sidOf = (session: SessionUser): string | null =>
+  session.sessionId === undefined ? null : createHash('sha256').update(session.sessionId).digest('hex');
 
 export const authorizationCodeKey = (code: string): string => `code:${digestToken(code)}`;
 
@@ -27,10 +33,12 @@ export async function issueAuthorizationCode(
   request: AuthorizationRequest,
   application: { readonly accessCodeValiditySeconds: number },
   session: SessionUser,
+  grant: { readonly id: string; readonly created: boolean } = { id: randomUUID(), created: false },
 ): Promise<string> {
   const code = randomToken();
   const payload: AuthorizationCode = {
-    grantId: randomUUID(),
+    grantId: grant.id,
+    grantCreated: grant.created,
     applicationId: request.applicationId,
     userId: session.id,
     redirectUri: request.redirectUri,
@@ -39,7 +47,7 @@ export async function issueAuthorizationCode(
     pkce: request.pkce,
     authTime: session.authTime,
     amr: session.amr ?? [],
-    sid: session.sessionId === undefined ? null : createHash('sha256').update(session.sessionId).digest('hex'),
+    sid: sidOf(session),
   };
   await context.codes.put(authorizationCodeKey(code), payload, application.accessCodeValiditySeconds);
   return code;

@@ -1,6 +1,7 @@
 import type { PkceChallenge } from '../pkce.js';
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post';
+export type ResponseTypeWord = 'code' | 'id_token' | 'token';
 
 /** Where and how an authorization response (success or error) goes back to the client. */
 export interface ReplyTarget {
@@ -18,7 +19,8 @@ export interface ReplyTarget {
 export interface AuthorizationRequest extends ReplyTarget {
   readonly applicationId: string;
   readonly clientId: string;
-  readonly responseType: 'code';
+  /** The words of `response_type`, sorted: `code`, `id_token`, `token` (OIDC Core §3, §3.2, §3.3). */
+  readonly responseType: readonly ResponseTypeWord[];
   readonly scopes: readonly string[];
   readonly nonce: string | undefined;
   readonly pkce: PkceChallenge | null;

@@ -5,8 +5,8 @@ import { narrowScopes } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
 import { isUsable, type User } from '../users/user.js';
 import { isAuthorized } from './access-policy.js';
-import { issueAuthorizationCode } from './authorization-code.js';
 import type { AuthorizationOutcome, ErrorOutcome, RedirectOutcome } from './authorization-outcome.js';
+import { authorizationResponse } from './authorization-response.js';
 import type { AuthorizationRequest, ReplyTarget, SessionUser } from './authorization-request.js';
 import { consentState, rememberConsent } from './consent.js';
 import { consumeInteraction, createInteraction } from './interaction.js';
@@ -55,29 +55,6 @@ async function activeUser(context: Pick<ServerContext, 'stores' | 'clock'>, sess
   return isUsable(user, context.clock.now()) && user.type !== 'service_account' ? user : null;
 }
 
-async function codeRedirect(
-  context: ServerContext,
-  request: AuthorizationRequest,
-  application: Application,
-  session: SessionUser,
-  requestId: string,
-): Promise<RedirectOutcome> {
-  const code = await issueAuthorizationCode(context, request, application, session);
-  await context.stores.events.record({
-    action: 'authorize_application',
-    at: context.clock.now(),
-    applicationId: application.id,
-    userId: session.id,
-    requestId,
-    context: { scopes: request.scopes },
-  });
-  return {
-    kind: 'redirect',
-    target: request,
-    parameters: { code, ...(request.state !== undefined ? { state: request.state } : {}), iss: request.issuer },
-  };
-}
-
 /**
  * Everything after the request is valid: login (fresh enough for `prompt=login` / `max_age`),
  * the access and scope policies, consent, and finally the code (OIDC Core §3.1.2.3–§3.1.2.5).
@@ -100,7 +77,7 @@ async function proceed(
   const policy = { user, application, scopes: request.scopes, grantType: 'authorization_code', codeVerifier: undefined, jwt: undefined, redirectUri: request.redirectUri };
   if (!(await isAuthorized(context, policy))) throw new OAuthError('access_denied', 'the user may not use this application with these scopes');
   const consent = await consentState(context, application, request, user.id);
-  if (!consent.ask) return codeRedirect(context, request, application, session, requestId);
+  if (!consent.ask) return authorizationResponse(context, request, application, session, requestId);
   if (request.prompt.includes('none')) throw new OAuthError('consent_required', 'the user has not consented yet');
   const interactionId = await createInteraction(context, { kind: 'consent', request, session, granted: consent.granted });
   return {
@@ -144,7 +121,11 @@ export async function authorize(context: ServerContext, input: AuthorizeInput): 
         context: { dropped },
       });
     }
-    const request: AuthorizationRequest = { ...parsed, scopes: granted };
+    // OIDC Core §3.2.2.1: an ID token is for openid requests only.
+    if (parsed.responseType.includes('id_token') && !granted.includes('openid')) throw new OAuthError('invalid_scope', 'an id_token response needs the openid scope');
+    // OIDC Core §11: offline access is only worth a code's refresh token.
+    const scopes = parsed.responseType.includes('code') ? granted : granted.filter((scope) => scope !== 'offline_access');
+    const request: AuthorizationRequest = { ...parsed, scopes };
     const now = context.clock.now();
     // OIDC Core §3.1.2.1: prompt=login and an exceeded max_age both ask for a new login.
     const tooOld = request.maxAge !== undefined && input.session !== null && now - input.session.authTime > request.maxAge;
@@ -178,7 +159,7 @@ export async function completeConsent(context: ServerContext, input: ConsentDeci
     const application = await findApplication(context, request);
     if (input.decision === 'deny') throw new OAuthError('access_denied', 'the user denied the request');
     await rememberConsent(context, application, [...new Set([...granted, ...request.scopes])], session.id);
-    return await codeRedirect(context, request, application, session, input.requestId);
+    return await authorizationResponse(context, request, application, session, input.requestId);
   } catch (error) {
     return errorRedirect(request, toOAuthError(error));
   }

@@ -4,12 +4,30 @@ import { OAuthError, invalidRequest } from '../errors/oauth-error.js';
 import { parseCodeChallenge } from '../pkce.js';
 import { parseScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
-import type { AuthorizationRequest, ReplyTarget, ResponseMode } from './authorization-request.js';
+import type { AuthorizationRequest, ReplyTarget, ResponseMode, ResponseTypeWord } from './authorization-request.js';
 import { resolveRedirectUri } from './redirect-uri.js';
 
 type Params = Readonly<Record<string, string | undefined>>;
 
 const responseModes: ReadonlySet<string> = new Set<ResponseMode>(['query', 'fragment', 'form_post']);
+// OIDC Core §3: the code flow, implicit (§3.2) and hybrid (§3.3) response types, in any word order.
+const responseTypes: ReadonlySet<string> = new Set(['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token']);
+
+function responseTypeWords(value: string | undefined): string[] {
+  return [...new Set((value ?? '').split(' ').filter((word) => word !== ''))].sort();
+}
+
+/**
+ * Where replies go (Multiple Response Type Encoding Practices §2.1, §5): query for `code` alone,
+ * fragment whenever tokens are in the response, unless form_post is asked for. Query is never
+ * used for tokens, not even for the error that refuses it.
+ */
+function replyMode(requested: string | undefined, responseType: string | undefined): ResponseMode {
+  const carriesTokens = responseTypeWords(responseType).some((word) => word === 'token' || word === 'id_token');
+  if (requested === 'form_post' || requested === 'fragment') return requested;
+  if (requested === 'query' && !carriesTokens) return 'query';
+  return carriesTokens ? 'fragment' : 'query';
+}
 const knownPrompts: ReadonlySet<string> = new Set(['none', 'login', 'consent', 'select_account']);
 
 /**
@@ -25,13 +43,11 @@ export async function resolveReplyTarget(
   const found = await context.stores.applications.findByClientId(clientId);
   if (!found) throw new OAuthError('invalid_client', 'client_id is not registered', { redirectable: false });
   const application = await resolveRedirectUri(found, params['redirect_uri'], context.stores.applications);
-  const mode = params['response_mode'];
   return {
     application,
     target: {
       redirectUri: params['redirect_uri']!,
-      // OAuth 2.0 Multiple Response Type Encoding Practices §2.1: the default for `code` is query.
-      responseMode: mode !== undefined && responseModes.has(mode) ? (mode as ResponseMode) : 'query',
+      responseMode: replyMode(params['response_mode'], params['response_type']),
       state: params['state'],
       issuer: issuerFor(application, context.settings.baseUrl),
     },
@@ -50,11 +66,18 @@ export function parseAuthorizationRequest(
   if (params['request_uri'] !== undefined) {
     throw new OAuthError('request_uri_not_supported', 'the request_uri parameter is not supported');
   }
-  const responseType = params['response_type'];
-  if (!responseType) throw invalidRequest('response_type is required');
-  if (responseType !== 'code') throw new OAuthError('unsupported_response_type', `response_type ${responseType} is not supported`);
+  const rawResponseType = params['response_type'];
+  if (!rawResponseType) throw invalidRequest('response_type is required');
+  const responseType = responseTypeWords(rawResponseType);
+  if (!responseTypes.has(responseType.join(' '))) throw new OAuthError('unsupported_response_type', `response_type ${rawResponseType} is not supported`);
   const mode = params['response_mode'];
   if (mode !== undefined && !responseModes.has(mode)) throw invalidRequest(`response_mode ${mode} is not supported`);
+  // Multiple Response Type Encoding Practices §5: tokens never travel in a query string.
+  if (mode === 'query' && responseType.some((word) => word !== 'code')) {
+    throw invalidRequest('response_mode query cannot carry tokens; use fragment or form_post');
+  }
+  // OIDC Core §3.2.2.1, §3.3.2.11: an ID token from the authorization endpoint needs a nonce.
+  if (responseType.includes('id_token') && !params['nonce']) throw invalidRequest('nonce is required when an ID token is returned from the authorization endpoint');
 
   const prompt = parseScope(params['prompt']).filter((value) => knownPrompts.has(value));
   // OIDC Core §3.1.2.1: `none` with any other value is an error.
@@ -64,13 +87,13 @@ export function parseAuthorizationRequest(
 
   // Public clients cannot keep a secret, so PKCE with S256 is what binds the code to them.
   const isPublic = application.clientType === 'public';
-  const pkce = parseCodeChallenge(params, { required: isPublic, allowPlain: !isPublic && settings.allowPlainPkce });
+  const pkce = parseCodeChallenge(params, { required: isPublic && responseType.includes('code'), allowPlain: !isPublic && settings.allowPlainPkce });
 
   return {
     ...target,
     applicationId: application.id,
     clientId: application.clientId,
-    responseType,
+    responseType: responseType as ResponseTypeWord[],
     scopes: parseScope(params['scope']),
     nonce: params['nonce'],
     pkce,

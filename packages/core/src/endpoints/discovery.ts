@@ -15,12 +15,16 @@ const notFound = (requestId: string): EndpointResponse => ({
 /** Claims of every token, whatever the scopes (OIDC Core §2, RFC 9068 §2.2). */
 const standardClaims = ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'azp', 'sid', 'jti', 'at_hash'];
 
+const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
+
 /** Where the endpoints of an application live, under the server's base URL (DESIGN.md §5). */
 export function endpointUrls(baseUrl: string, slug: string) {
   return {
     authorization: `${baseUrl}/application/o/authorize/`,
     token: `${baseUrl}/application/o/token/`,
     userinfo: `${baseUrl}/application/o/userinfo/`,
+    revocation: `${baseUrl}/application/o/revoke/`,
+    introspection: `${baseUrl}/application/o/introspect/`,
     jwks: `${baseUrl}/application/o/${slug}/jwks/`,
   };
 }
@@ -37,10 +41,12 @@ async function metadata(context: Context, grants: GrantRegistry, application: Ap
     authorization_endpoint: urls.authorization,
     token_endpoint: urls.token,
     userinfo_endpoint: urls.userinfo,
+    revocation_endpoint: urls.revocation,
+    introspection_endpoint: urls.introspection,
     jwks_uri: urls.jwks,
-    response_types_supported: ['code'],
+    response_types_supported: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
     response_modes_supported: ['query', 'fragment', 'form_post'],
-    grant_types_supported: [...grants.keys()],
+    grant_types_supported: [...grants.keys(), 'implicit'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [signing.alg],
     ...(encryption
@@ -51,7 +57,10 @@ async function metadata(context: Context, grants: GrantRegistry, application: Ap
     claim_types_supported: ['normal'],
     acr_values_supported: [context.settings.acr],
     prompt_values_supported: ['none', 'login', 'consent'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    token_endpoint_auth_methods_supported: clientAuthMethods,
+    token_endpoint_auth_signing_alg_values_supported: ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+    revocation_endpoint_auth_methods_supported: clientAuthMethods,
+    introspection_endpoint_auth_methods_supported: clientAuthMethods.filter((method) => method !== 'none'),
     code_challenge_methods_supported: ['S256', 'plain'],
     // RFC 9207 §3: authorization responses carry `iss`.
     authorization_response_iss_parameter_supported: true,

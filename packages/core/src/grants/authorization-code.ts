@@ -93,7 +93,7 @@ export const authorizationCodeGrant = {
       nonce: code.nonce,
       requestId: request.requestId,
       alongside: async (stores) => {
-        await stores.grants.create(grant);
+        if (!code.grantCreated) await stores.grants.create(grant);
         if (refresh) await stores.refreshTokens.create(refresh.record);
       },
       ...(refresh ? { refreshToken: refresh.token } : {}),

@@ -39,16 +39,28 @@ export interface IssueTokensInput {
   readonly refreshToken?: string;
 }
 
+/** What the authorization endpoint hands out directly (OIDC Core §3.2.2.5, §3.3.2.5). */
+export interface FrontChannelTokens {
+  readonly accessToken?: string;
+  readonly idToken?: string;
+  readonly expiresIn: number;
+  readonly scope: string;
+}
+
+type Context = Pick<ServerContext, 'stores' | 'keys' | 'clock' | 'settings' | 'scopeMappings'>;
+
 /**
- * Mints the access token (an RFC 9068 JWT with a server-side record for revocation) and, when
- * `openid` was granted, the ID token (OIDC Core §2) of one grant; both become JWEs when the
- * application has an encryption key (OIDC Core §10.2). Profile claims are frozen into them only
- * when the application includes claims in tokens; userinfo always computes them anew.
+ * Mints what a grant yields: the access token (an RFC 9068 JWT with a server-side record for
+ * revocation) when asked for, and the ID token (OIDC Core §2) when `openid` was granted, with
+ * `at_hash` and `c_hash` for what travels beside it; both become JWEs when the application has an
+ * encryption key (OIDC Core §10.2). Profile claims are frozen into them only when the application
+ * includes claims in tokens; userinfo always computes them anew.
  */
-export async function issueTokens(
-  context: Pick<ServerContext, 'stores' | 'keys' | 'clock' | 'settings' | 'scopeMappings'>,
-  { application, user, grant, nonce, requestId, alongside, refreshToken }: IssueTokensInput,
-): Promise<TokenResponse> {
+export async function mintTokens(
+  context: Context,
+  { application, user, grant, nonce, requestId, alongside }: IssueTokensInput,
+  options: { readonly withAccessToken: boolean; readonly code?: string },
+): Promise<FrontChannelTokens> {
   const now = context.clock.now();
   const [key, encryptionKey] = await Promise.all([context.keys.signingKeyFor(application), context.keys.encryptionKeyFor(application)]);
   const expiresIn = application.accessTokenValiditySeconds;
@@ -73,6 +85,7 @@ export async function issueTokens(
   // (PGlite has a single connection).
   await context.stores.transaction(async (stores) => {
     await alongside?.(stores);
+    if (!options.withAccessToken) return;
     await stores.accessTokens.create({
       jti,
       grantId: grant.id,
@@ -84,22 +97,28 @@ export async function issueTokens(
       revokedAt: null,
     });
   });
-  const accessToken = await seal(await signJwt({ ...claims, ...standard, client_id: application.clientId, jti, scope }, key, 'at+jwt'));
-  const idToken = grant.scopes.includes('openid')
-    ? await seal(
-        await signJwt(
-          { ...claims, ...standard, jti: randomToken(16), at_hash: tokenHash(accessToken, key.alg), ...(nonce !== null ? { nonce } : {}) },
-          key,
-          'JWT',
-        ),
-      )
+  const accessToken = options.withAccessToken
+    ? await seal(await signJwt({ ...claims, ...standard, client_id: application.clientId, jti, scope }, key, 'at+jwt'))
     : undefined;
+  const hashes = {
+    ...(accessToken !== undefined ? { at_hash: tokenHash(accessToken, key.alg) } : {}),
+    ...(options.code !== undefined ? { c_hash: tokenHash(options.code, key.alg) } : {}),
+  };
+  const idToken = grant.scopes.includes('openid')
+    ? await seal(await signJwt({ ...claims, ...standard, jti: randomToken(16), ...hashes, ...(nonce !== null ? { nonce } : {}) }, key, 'JWT'))
+    : undefined;
+  return { expiresIn, scope, ...(accessToken !== undefined ? { accessToken } : {}), ...(idToken !== undefined ? { idToken } : {}) };
+}
+
+/** The tokens of a token-endpoint grant: always an access token, an ID token with `openid`. */
+export async function issueTokens(context: Context, input: IssueTokensInput): Promise<TokenResponse> {
+  const minted = await mintTokens(context, input, { withAccessToken: true });
   return {
-    accessToken,
+    accessToken: minted.accessToken!,
     tokenType: 'Bearer',
-    expiresIn,
-    scope,
-    ...(idToken !== undefined ? { idToken } : {}),
-    ...(refreshToken !== undefined ? { refreshToken } : {}),
+    expiresIn: minted.expiresIn,
+    scope: minted.scope,
+    ...(minted.idToken !== undefined ? { idToken: minted.idToken } : {}),
+    ...(input.refreshToken !== undefined ? { refreshToken: input.refreshToken } : {}),
   };
 }

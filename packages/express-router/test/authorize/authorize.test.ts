@@ -37,12 +37,12 @@ function expectErrorRedirect(res: Response, redirectUri: string, error: string):
 describe('error redirects', () => {
   it('redirects unsupported_response_type with state and iss properly URL-encoded', async () => {
     const state = 'a b&c=d e+f/?#%';
-    const res = await authorize(t, codeRequest(clients.confidential, { response_type: 'token', state }), { user: testUser.id });
+    const res = await authorize(t, codeRequest(clients.confidential, { response_type: 'device', state }), { user: testUser.id });
     const params = expectErrorRedirect(res, clients.confidential.redirectUri, 'unsupported_response_type');
     expect([...params.keys()]).toEqual(['error', 'error_description', 'state', 'iss']);
     expect(params.get('state')).toBe(state);
     expect(params.get('iss')).toBe(t.issuer('confidential'));
-    expect(params.get('error_description')).toBe('response_type token is not supported');
+    expect(params.get('error_description')).toBe('response_type device is not supported');
     // On the wire: every reserved character of state and iss is percent-encoded.
     const query = res.headers.get('location')!.split('?')[1]!;
     expect(query).toContain(`&${new URLSearchParams({ state })}&`);
@@ -51,7 +51,7 @@ describe('error redirects', () => {
   });
 
   it('keeps the query parameters of the registered redirect URI on an error redirect', async () => {
-    const res = await authorize(t, codeRequest(clients.confidential, { redirect_uri: redirectUriWithQuery, response_type: 'token' }), { user: testUser.id });
+    const res = await authorize(t, codeRequest(clients.confidential, { redirect_uri: redirectUriWithQuery, response_type: 'device' }), { user: testUser.id });
     expect(res.status).toBe(302);
     const location = locationOf(res);
     expect(`${location.origin}${location.pathname}`).toBe('https://client.example.com/cb');
@@ -59,7 +59,7 @@ describe('error redirects', () => {
       ['tenant', 'acme'],
       ['lang', 'en'],
       ['error', 'unsupported_response_type'],
-      ['error_description', 'response_type token is not supported'],
+      ['error_description', 'response_type device is not supported'],
       ['state', 'xyz'],
       ['iss', t.issuer('confidential')],
     ]);
@@ -83,7 +83,7 @@ describe('error redirects', () => {
   });
 
   it('omits state from an error redirect when the request had none', async () => {
-    const { state: _omitted, ...params } = codeRequest(clients.confidential, { response_type: 'token' });
+    const { state: _omitted, ...params } = codeRequest(clients.confidential, { response_type: 'device' });
     const query = expectErrorRedirect(await authorize(t, params, { user: testUser.id }), clients.confidential.redirectUri, 'unsupported_response_type');
     expect(query.has('state')).toBe(false);
     expect(query.get('iss')).toBe(t.issuer('confidential'));

@@ -143,7 +143,7 @@ describe('issuer modes', () => {
   });
 
   it('global: error redirects carry the global issuer too', async () => {
-    const res = await authorize(t, codeRequest(globalIssuer, { response_type: 'token' }), { user: testUser.id });
+    const res = await authorize(t, codeRequest(globalIssuer, { response_type: 'device' }), { user: testUser.id });
     expect(res.status).toBe(302);
     const location = locationOf(res);
     expect(location.searchParams.get('error')).toBe('unsupported_response_type');
