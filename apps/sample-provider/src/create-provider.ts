@@ -1,5 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
   createAuthorizationServer,
@@ -17,6 +19,7 @@ import {
 } from '@gatehouse/core';
 import { oauthRouter, pageCsp, renderPage, writeHtml } from '@gatehouse/express-router';
 import { renderHomePage } from './login/pages.js';
+import { createLoginThrottle } from './login/login-throttle.js';
 import { loginRoutes } from './login/login-routes.js';
 import { applySeed, type SeedSummary } from './seed/apply-seed.js';
 import type { Seed } from './seed/seed-schema.js';
@@ -33,6 +36,10 @@ export interface ProviderOptions {
   readonly clock?: Clock;
   /** Policy hooks (e.g. `authorizeScopes`); events are logged by the provider itself. */
   readonly hooks?: Omit<Hooks, 'onEvent'>;
+  /** Shares login rate limits between processes when set. */
+  readonly redis?: Redis;
+  /** Throws when a backend is unreachable: `/readyz` answers 503 then. */
+  readonly checkReadiness?: () => Promise<void>;
 }
 
 // Events that point at a misconfiguration or an attack are warnings; the rest is the audit trail.
@@ -68,10 +75,23 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     hooks: { ...options.hooks, onEvent: (event) => logEvent(options.logger, event) },
   });
   const secure = options.publicUrl.startsWith('https:');
-  const { router: login, passport } = await loginRoutes(stores.users, clock);
+  const throttle = createLoginThrottle({ redis: options.redis });
+  const { router: login, passport } = await loginRoutes(stores.users, clock, throttle, stores.events);
 
   const app = express();
   app.disable('x-powered-by');
+  // Headers for every response; pages set their own stricter Content-Security-Policy.
+  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } }, strictTransportSecurity: secure }));
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await options.checkReadiness?.();
+      res.json({ status: 'ready' });
+    } catch (error) {
+      options.logger.warn({ err: error }, 'not ready');
+      res.status(503).set('Retry-After', '5').json({ status: 'unavailable' });
+    }
+  });
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(
     session({

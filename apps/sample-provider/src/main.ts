@@ -15,7 +15,16 @@ async function main(): Promise<void> {
   const seed = await readSeedFile(seedPath);
   const secretKey = await resolveSecretKey(env.SECRET_KEY, env.DATA_DIR, logger);
   const storage = await openStorage(env, secretKey, logger);
-  const provider = await createProvider({ publicUrl: env.PUBLIC_URL, secretKey, seed, logger, stores: storage.stores, codes: storage.codes });
+  const provider = await createProvider({
+    publicUrl: env.PUBLIC_URL,
+    secretKey,
+    seed,
+    logger,
+    stores: storage.stores,
+    codes: storage.codes,
+    ...(storage.redis ? { redis: storage.redis } : {}),
+    checkReadiness: () => storage.checkReadiness(),
+  });
   const listener = provider.app.listen(env.PORT, () => {
     const lines = [`Gatehouse is listening on ${env.PUBLIC_URL} (seed: ${seedPath})`];
     for (const app of provider.seed?.applications ?? []) {
@@ -26,10 +35,14 @@ async function main(): Promise<void> {
     if (!env.GATEHOUSE_SEED) lines.push('  demo user: demo / demo-password (from the bundled demo seed)');
     process.stdout.write(`${lines.join('\n')}\n`);
   });
+  // SIGTERM: stop accepting, let in-flight requests finish (10 s at most), then close the backends.
   const stop = () => {
-    listener.close();
-    listener.closeAllConnections();
-    storage.close().finally(() => process.exit(0));
+    listener.close(() => void storage.close().finally(() => process.exit(0)));
+    listener.closeIdleConnections();
+    setTimeout(() => {
+      listener.closeAllConnections();
+      void storage.close().finally(() => process.exit(0));
+    }, 10_000).unref();
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

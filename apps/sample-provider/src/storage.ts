@@ -3,12 +3,16 @@ import type { Logger } from 'pino';
 import { memoryCodeCache, type CodeCache, type Stores } from '@gatehouse/core';
 import { applyMigrations, connectPostgres, openPglite, prismaStores, type Database } from '@gatehouse/prisma-store';
 import { createRedisClient, redisCodeCache } from '@gatehouse/redis-code-cache';
+import type { Redis } from 'ioredis';
 import type { ProviderEnv } from './env.js';
 
 /** Where the provider keeps its state, chosen by the environment (DESIGN.md §6). */
 export interface Storage {
   readonly stores: Stores;
   readonly codes: CodeCache;
+  readonly redis: Redis | undefined;
+  /** Rejects when the database or Redis does not answer within two seconds. */
+  checkReadiness(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,9 +31,16 @@ export async function openStorage(env: ProviderEnv, secretKey: string, logger: L
   }
   const redis = env.REDIS_URL ? createRedisClient(env.REDIS_URL) : null;
   redis?.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+  const withinTwoSeconds = <T>(check: Promise<T>) =>
+    Promise.race([check, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('backend check timed out')), 2000).unref())]);
   return {
     stores: prismaStores(database.prisma, { secretKey }),
     codes: redis ? redisCodeCache(redis) : memoryCodeCache(),
+    redis: redis ?? undefined,
+    async checkReadiness() {
+      await withinTwoSeconds(database.prisma.$queryRaw`SELECT 1`);
+      if (redis) await withinTwoSeconds(redis.ping());
+    },
     async close() {
       redis?.disconnect();
       await database.close();

@@ -2,9 +2,10 @@ import { hash, verify } from '@node-rs/argon2';
 import express, { type Router } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { isUsable, randomToken, type Clock, type SessionUser, type UserStore } from '@gatehouse/core';
+import { isUsable, randomToken, type Clock, type EventSink, type SessionUser, type UserStore } from '@gatehouse/core';
 import { csrfField, csrfToken, pageCsp, verifyCsrfToken, writeHtml } from '@gatehouse/express-router';
 import { renderLoginPage, renderLogoutPage } from './pages.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { safeNext } from './safe-next.js';
 
 const failedLogin = 'Invalid username or password.';
@@ -13,7 +14,12 @@ const failedLogin = 'Invalid username or password.';
  * Password login with passport-local against the UserStore (argon2id hashes), and logout.
  * The session holds only `{ id, authTime, amr }`; the server loads the user itself.
  */
-export async function loginRoutes(users: UserStore, clock: Clock): Promise<{ readonly router: Router; readonly passport: InstanceType<typeof Passport> }> {
+export async function loginRoutes(
+  users: UserStore,
+  clock: Clock,
+  throttle: LoginThrottle,
+  events: EventSink,
+): Promise<{ readonly router: Router; readonly passport: InstanceType<typeof Passport> }> {
   // Unknown users are verified against this hash too, so timing does not tell whether an account exists.
   const decoyHash = await hash(randomToken());
   const passport = new Passport();
@@ -46,11 +52,32 @@ export async function loginRoutes(users: UserStore, clock: Clock): Promise<{ rea
     const again = (status: number, error: string) =>
       writeHtml(res, status, renderLoginPage({ csrfToken: csrfToken(req, res), next: target, username: body['username'] ?? '', error }), pageCsp);
     if (!verifyCsrfToken(req, body[csrfField])) return again(400, 'The form expired. Please sign in again.');
-    passport.authenticate('local', (error: unknown, user: SessionUser | false) => {
-      if (error) return next(error);
-      if (!user) return again(401, failedLogin);
-      req.logIn(user, (loginError) => (loginError ? next(loginError) : res.redirect(303, target)));
-    })(req, res, next);
+    const username = body['username'] ?? '';
+    const ip = req.ip ?? 'unknown';
+    const tooMany = (seconds: number) => {
+      res.setHeader('Retry-After', String(seconds));
+      again(429, `Too many failed attempts. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? 's' : ''}.`);
+    };
+    const record = (action: string, userId?: string) =>
+      events.record({ action, at: clock.now(), ...(userId ? { userId } : {}), context: { username, ip } });
+    throttle.wait(ip, username).then((waiting) => {
+      if (waiting > 0) return tooMany(waiting);
+      passport.authenticate('local', async (error: unknown, user: SessionUser | false) => {
+        try {
+          if (error) return next(error);
+          if (!user) {
+            await record('login_failed');
+            const wait = await throttle.fail(ip, username);
+            return wait > 0 ? tooMany(wait) : again(401, failedLogin);
+          }
+          await throttle.succeed(username);
+          await record('login', user.id);
+          req.logIn(user, (loginError) => (loginError ? next(loginError) : res.redirect(303, target)));
+        } catch (failure) {
+          next(failure);
+        }
+      })(req, res, next);
+    }, next);
   });
   router.get('/logout', async (req, res) => {
     const session = req.user as SessionUser | undefined;
