@@ -30,11 +30,14 @@ export function assertionMethod(assertion: string): 'client_secret_jwt' | 'priva
 }
 
 /**
- * Refuses a second use of the same `jti` while the assertion is valid (RFC 7523 §3 item 7):
+ * False for a second use of the same `jti` while the assertion is valid (RFC 7523 §3 item 7):
  * the CodeCache keeps it until `exp`.
  */
 export async function refuseReplay(context: Pick<ServerContext, 'codes' | 'clock'>, scope: string, payload: JWTPayload): Promise<boolean> {
-  if (typeof payload.jti !== 'string' || payload.exp === undefined) return false;
+  // Without a jti there is nothing to remember (Kubernetes tokens before 1.29 carry none); client
+  // assertions, where OIDC Core §9 requires one, are checked for it before this.
+  if (typeof payload.jti !== 'string') return true;
+  if (payload.exp === undefined) return false;
   const ttl = Math.max(1, payload.exp - context.clock.now() + 60);
   return context.codes.add(`jti:${scope}:${payload.jti}`, 1, ttl);
 }

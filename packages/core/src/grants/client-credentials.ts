@@ -3,7 +3,7 @@ import { decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { isAuthorized } from '../authorize/access-policy.js';
 import type { Application, FederationSource } from '../clients/application.js';
 import { authenticateClient, readClientCredentials } from '../clients/authenticate-client.js';
-import { asymmetricAlgorithms, assertionClientId, jwtBearerAssertionType, refuseReplay } from '../clients/client-assertion.js';
+import { asymmetricAlgorithms, jwtBearerAssertionType, refuseReplay } from '../clients/client-assertion.js';
 import { invalidClient, invalidGrant, OAuthError } from '../errors/oauth-error.js';
 import { narrowScopes, parseScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
@@ -68,10 +68,22 @@ async function byProviderToken(context: ServerContext, application: Application,
   }
 }
 
+/** Whether an assertion names this client as its issuer or subject (read without trusting it yet). */
+function namesClient(assertion: string, clientId: string): boolean {
+  try {
+    const { iss, sub } = decodeJwt(assertion);
+    return iss === clientId || sub === clientId;
+  } catch {
+    return false;
+  }
+}
+
 async function byAssertion(context: ServerContext, request: TokenRequest, assertion: string): Promise<Machine> {
   const application = request.application;
-  // The client's own private_key_jwt / client_secret_jwt: ordinary client authentication.
-  if (assertionClientId(assertion) === application.clientId && application.tokenEndpointAuthMethod.endsWith('_jwt')) {
+  // The client's own private_key_jwt / client_secret_jwt: ordinary client authentication, which
+  // also refuses a method the client did not register and an assertion with iss ≠ sub
+  // (invalid_client, RFC 6749 §5.2), instead of trying it as a federated JWT.
+  if (namesClient(assertion, application.clientId)) {
     await authenticateClient(context, readClientCredentials(request.params, request.authorization));
     return { user: await applicationServiceAccount(context, application), method: 'client_secret' };
   }
@@ -112,6 +124,10 @@ async function identifyMachine(context: ServerContext, request: TokenRequest): P
   const secret = credentials?.clientSecret;
   if (secret === undefined) throw denied('no credentials');
   if (application.clientSecretDigest !== null && matchesDigest(secret, application.clientSecretDigest)) {
+    // A client registered for a JWT method never authenticates with its secret (as at every other endpoint).
+    if (application.tokenEndpointAuthMethod === 'client_secret_jwt' || application.tokenEndpointAuthMethod === 'private_key_jwt') {
+      throw invalidClient('client authentication failed', { detail: `${credentials!.method} used by a client registered for ${application.tokenEndpointAuthMethod}` });
+    }
     return { user: await applicationServiceAccount(context, application), method: 'client_secret' };
   }
   try {

@@ -65,7 +65,8 @@ async function rotate(context: Context, request: TokenRequest, presented: string
     }
     record = rotation.previous;
   }
-  if (now - record.rotatedAt! <= context.settings.refreshTokenGraceSeconds && record.replacedBy === successor.record.tokenDigest) {
+  const grace = context.settings.refreshTokenGraceSeconds;
+  if (grace > 0 && now - record.rotatedAt! <= grace && record.replacedBy === successor.record.tokenDigest) {
     return successor.token;
   }
   await revokeGrant(context, record.grantId, { action: 'refresh_token_reused', applicationId: request.application.id, requestId: request.requestId });
