@@ -2,8 +2,20 @@
 // Sources are transformed by @swc/jest, so tests need no build; type checking is `pnpm typecheck`.
 // jose, openid-client, oauth4webapi and Prisma's query compiler ship ESM only, and PGlite loads
 // its parts with import(): they are transformed to CommonJS here, once (pnpm stores @scope/name
-// as @scope+name under .pnpm).
-const esmOnly = ['jose', 'openid-client', 'oauth4webapi', '@prisma[+/]client', '@electric-sql[+/]pglite'];
+// as @scope+name under .pnpm). Octokit (the GitHub end-to-end tests) is ESM only too, with its
+// dependencies universal-user-agent, before-after-hook and content-type 3 (the name also
+// matches the CommonJS content-type of Express, which the transform leaves working).
+const esmOnly = [
+  'jose',
+  'openid-client',
+  'oauth4webapi',
+  '@prisma[+/]client',
+  '@electric-sql[+/]pglite',
+  '@octokit[+/][a-z-]+',
+  'universal-user-agent',
+  'before-after-hook',
+  'content-type',
+];
 
 /** @param {string} dir @param {string} name */
 const project = (dir, name) => ({

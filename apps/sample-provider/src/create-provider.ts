@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -17,7 +18,7 @@ import {
   type SessionUser,
   type Stores,
 } from '@gatehouse/core';
-import { oauthRouter, pageCsp, renderPage, writeHtml } from '@gatehouse/express-router';
+import { githubScopeMappings, oauthRouter, pageCsp, renderPage, writeHtml } from '@gatehouse/express-router';
 import { renderHomePage } from './login/pages.js';
 import { createLoginThrottle } from './login/login-throttle.js';
 import { loginRoutes } from './login/login-routes.js';
@@ -71,12 +72,38 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     clock,
     subjectSalt: options.secretKey,
     secretKey: options.secretKey,
-    scopeMappings: (options.seed?.scope_mappings ?? []).map((mapping) => declarativeScopeMapping(mapping.scope, mapping.description, mapping.claims)),
+    // The GitHub scopes' consent texts first: the seed's mappings may replace them by name.
+    scopeMappings: [
+      ...githubScopeMappings,
+      ...(options.seed?.scope_mappings ?? []).map((mapping) => declarativeScopeMapping(mapping.scope, mapping.description, mapping.claims)),
+    ],
     hooks: { ...options.hooks, onEvent: (event) => logEvent(options.logger, event) },
   });
   const secure = options.publicUrl.startsWith('https:');
   const throttle = createLoginThrottle({ redis: options.redis });
-  const { router: login, passport } = await loginRoutes(stores.users, clock, throttle, stores.events);
+  // The session id goes in as well: tokens carry its SHA-256 as `sid`.
+  const currentUser = (req: Request): SessionUser | undefined => (req.user ? { ...(req.user as SessionUser), sessionId: req.sessionID } : undefined);
+  // RP-initiated logout (the core revoked the session's tokens already): passport forgets the user,
+  // then the session itself goes, so its id (the tokens' `sid`) is never seen again.
+  const endSession = (req: Request, res: Response) =>
+    new Promise<void>((resolve, reject) =>
+      req.logout((logoutError) => {
+        if (logoutError) return reject(logoutError);
+        req.session.destroy((destroyError) => {
+          if (destroyError) return reject(destroyError);
+          res.clearCookie(secure ? '__Host-gatehouse.sid' : 'gatehouse.sid', { path: '/', httpOnly: true, sameSite: 'lax', secure });
+          resolve();
+        });
+      }),
+    );
+  // The provider's own logout page: the core revokes the session's tokens and notifies relying
+  // parties first, then the browser session ends the same way.
+  const signOut = async (req: Request, res: Response) => {
+    const session = currentUser(req);
+    if (session) await server.logoutSession({ session, requestId: randomUUID() });
+    await endSession(req, res);
+  };
+  const { router: login, passport } = await loginRoutes(stores.users, clock, throttle, stores.events, signOut);
 
   const app = express();
   app.disable('x-powered-by');
@@ -103,9 +130,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     }),
   );
   app.use(passport.session());
-  // The session id goes in as well: tokens carry its SHA-256 as `sid`.
-  const currentUser = (req: Request): SessionUser | undefined => (req.user ? { ...(req.user as SessionUser), sessionId: req.sessionID } : undefined);
-  app.use(oauthRouter(server, { currentUser, loginUrl: '/login', logger: options.logger }));
+  app.use(oauthRouter(server, { currentUser, endSession, loginUrl: '/login', logger: options.logger }));
   app.use(login);
   app.get('/', async (req, res) => {
     const user = req.user ? await stores.users.find((req.user as SessionUser).id) : null;

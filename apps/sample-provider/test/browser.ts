@@ -106,4 +106,43 @@ export class Browser {
     if (!step.callback) throw new Error('the flow never reached the callback');
     return { callback: step.callback, pagesSeen, htmlSeen };
   }
+
+  /**
+   * The user's side of the device flow (RFC 8628 §3.3) as a person does it: open the verification
+   * URI, sign in when asked, type the user code into `user_code` (or keep the one filled in when
+   * `userCode` is undefined), press `decision` on the consent page; returns the pages seen and the
+   * page it ends on.
+   */
+  async enterDeviceCode(
+    verificationUri: string,
+    userCode: string | undefined,
+    credentials: { readonly username: string; readonly password: string },
+    decision: 'allow' | 'deny' = 'allow',
+  ): Promise<{ readonly pagesSeen: readonly string[]; readonly page: { readonly url: string; readonly html: string; readonly status: number } }> {
+    const pagesSeen: string[] = [];
+    // Nothing in this flow redirects to a client, so no URL is the callback.
+    const noCallback = 'about:no-callback';
+    let page = (await this.follow(await this.get(verificationUri), verificationUri, noCallback)).page!;
+    for (let pages = 0; pages < 5; pages++) {
+      const forms = Browser.forms(page.html, page.url);
+      const login = forms.find((form) => 'username' in form.fields && 'password' in form.fields);
+      const codeEntry = forms.find((form) => 'user_code' in form.fields);
+      const consent = forms.find((form) => form.buttons.some((button) => button.name === 'decision' && button.value === decision));
+      let response: Response;
+      if (login) {
+        pagesSeen.push('login');
+        response = await this.submit(login, credentials);
+      } else if (codeEntry) {
+        pagesSeen.push('device');
+        response = await this.submit(codeEntry, userCode === undefined ? {} : { user_code: userCode });
+      } else if (consent) {
+        pagesSeen.push('consent');
+        response = await this.submit(consent, { decision });
+      } else {
+        return { pagesSeen, page };
+      }
+      page = (await this.follow(response, page.url, noCallback)).page!;
+    }
+    throw new Error(`the device flow did not end, last at ${page.url}`);
+  }
 }

@@ -3,7 +3,12 @@ import type { AuthorizationOutcome } from './authorize/authorization-outcome.js'
 import { systemClock, type Clock } from './clock.js';
 import { resolveSettings, type Settings, type SettingsInput } from './config/schema.js';
 import type { EndpointResponse } from './endpoint-response.js';
+import { completeDeviceConsent } from './device/complete-device-consent.js';
+import type { DeviceConsentDecisionInput, DeviceOutcome, DeviceVerificationInput } from './device/device-outcome.js';
+import { deviceVerification } from './device/device-verification.js';
+import { deviceAuthorization, type DeviceAuthorizationInput } from './endpoints/device-authorization.js';
 import { discovery, jwks } from './endpoints/discovery.js';
+import { confirmEndSession, endSession, type EndSessionDecisionInput, type EndSessionInput } from './endpoints/end-session.js';
 import { introspection, type IntrospectionInput } from './endpoints/introspection.js';
 import { revocation, type RevocationInput } from './endpoints/revocation.js';
 import { token, type TokenInput } from './endpoints/token.js';
@@ -14,6 +19,11 @@ import type { Hooks } from './hooks.js';
 import { createKeyRing } from './keys/key-ring.js';
 import { createKeySets } from './keys/key-sets.js';
 import { rotateKey } from './keys/rotate-key.js';
+import { inspectAccessToken, type AccessTokenInspection, type InspectAccessTokenInput } from './tokens/inspect-access-token.js';
+import { createBackchannelLogout } from './logout/backchannel-logout.js';
+import type { EndSessionOutcome } from './logout/end-session-outcome.js';
+import { logoutSession, type LogoutSessionInput } from './logout/logout-session.js';
+import { systemScheduler, type Scheduler } from './scheduler.js';
 import { builtInScopeMappings, type ScopeMapping } from './scopes/scope-mapping.js';
 import type { ServerContext } from './server-context.js';
 import type { CodeCache } from './storage/code-cache.js';
@@ -30,6 +40,8 @@ export interface AuthorizationServerConfig extends SettingsInput {
   /** Extra token-endpoint grants, registered like the built-in ones. */
   readonly grants?: readonly TokenGrantHandler[];
   readonly hooks?: Hooks;
+  /** Runs back-channel logout retries later; a timer by default. */
+  readonly scheduler?: Scheduler;
 }
 
 /** One function per endpoint, each taking and returning plain data (no framework types). */
@@ -45,10 +57,32 @@ export interface AuthorizationServer {
   revoke(input: RevocationInput): Promise<EndpointResponse>;
   /** RFC 7662 token introspection. */
   introspect(input: IntrospectionInput): Promise<EndpointResponse>;
+  /**
+   * For resource servers in the same process (GitHub-compatible API, `requireToken`): the
+   * application, active user and scopes of an access token; rejects with `invalid_token`.
+   */
+  inspectAccessToken(input: InspectAccessTokenInput): Promise<AccessTokenInspection>;
+  /** RFC 8628 device authorization at `/application/o/device/`. */
+  deviceAuthorization(input: DeviceAuthorizationInput): Promise<EndpointResponse>;
+  /** A user code entered on the `/device` page: login, the code, the access policy, then consent. */
+  deviceVerification(input: DeviceVerificationInput): Promise<DeviceOutcome>;
+  /** The consent page's answer for a device code. */
+  completeDeviceConsent(input: DeviceConsentDecisionInput): Promise<DeviceOutcome>;
   discovery(input: { readonly slug: string; readonly requestId: string }): Promise<EndpointResponse>;
   jwks(input: { readonly slug: string; readonly requestId: string }): Promise<EndpointResponse>;
   /** Adds a new version of a named key; it signs from now on, older versions keep verifying. */
   rotateKey(name: string): Promise<KeyRecord>;
+  /** OIDC RP-Initiated Logout 1.0 at `/application/o/<slug>/end-session/`. */
+  endSession(input: EndSessionInput): Promise<EndSessionOutcome>;
+  /** The user's answer on the logout confirmation page. */
+  confirmEndSession(input: EndSessionDecisionInput): Promise<EndSessionOutcome>;
+  /**
+   * Ends a browser session on the server's side (its grants and tokens revoked, back-channel
+   * logout queued) when the host signs a user out by itself, e.g. on its own logout page.
+   */
+  logoutSession(input: LogoutSessionInput): Promise<void>;
+  /** Resolves once every queued back-channel logout was delivered or given up. */
+  backchannelLogoutSettled(): Promise<void>;
 }
 
 /** Every recorded event also goes to `onEvent`, inside transactions too. */
@@ -74,7 +108,7 @@ function withEventHook(stores: Stores, onEvent: Hooks['onEvent']): Stores {
  * const metadata = await server.discovery({ slug: 'demo', requestId: 'r1' });
  */
 export function createAuthorizationServer(config: AuthorizationServerConfig): AuthorizationServer {
-  const { stores, codes, clock = systemClock, scopeMappings = [], grants = [], hooks = {}, ...settingsInput } = config;
+  const { stores, codes, clock = systemClock, scopeMappings = [], grants = [], hooks = {}, scheduler = systemScheduler, ...settingsInput } = config;
   const settings = resolveSettings(settingsInput);
   const context: ServerContext = {
     settings,
@@ -87,6 +121,7 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
     hooks,
   };
   const registry = createGrantRegistry(grants);
+  const backchannel = createBackchannelLogout(context, scheduler);
   return {
     settings,
     authorize: (input) => authorize(context, input),
@@ -96,8 +131,16 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
     userinfo: (input) => userinfo(context, input),
     revoke: (input) => revocation(context, input),
     introspect: (input) => introspection(context, input),
+    inspectAccessToken: (input) => inspectAccessToken(context, input),
+    deviceAuthorization: (input) => deviceAuthorization(context, input),
+    deviceVerification: (input) => deviceVerification(context, input),
+    completeDeviceConsent: (input) => completeDeviceConsent(context, input),
     discovery: (input) => discovery(context, registry, input),
     jwks: (input) => jwks(context, input),
+    endSession: (input) => endSession(context, backchannel, input),
+    confirmEndSession: (input) => confirmEndSession(context, backchannel, input),
+    logoutSession: (input) => logoutSession(context, backchannel, input),
+    backchannelLogoutSettled: () => backchannel.settled(),
     async rotateKey(name) {
       const key = await rotateKey(stores.keys, name, clock);
       context.keys.invalidate();

@@ -5,6 +5,8 @@ export { resolveSettings, settingsSchema } from './config/schema.js';
 export type { Settings, SettingsInput } from './config/schema.js';
 export { systemClock } from './clock.js';
 export type { Clock } from './clock.js';
+export { systemScheduler } from './scheduler.js';
+export type { Scheduler } from './scheduler.js';
 
 export { OAuthError, toOAuthError } from './errors/oauth-error.js';
 export type { OAuthErrorOptions } from './errors/oauth-error.js';
@@ -48,6 +50,26 @@ export type { UserinfoInput } from './endpoints/userinfo.js';
 export type { RevocationInput } from './endpoints/revocation.js';
 export type { IntrospectionInput } from './endpoints/introspection.js';
 export { introspectionScope } from './endpoints/introspection.js';
+export type { AccessTokenInspection, InspectAccessTokenInput } from './tokens/inspect-access-token.js';
+export type { DeviceAuthorizationInput } from './endpoints/device-authorization.js';
+export type {
+  DeviceCodeRetryOutcome,
+  DeviceConsentDecisionInput,
+  DeviceDoneOutcome,
+  DeviceLoginOutcome,
+  DeviceOutcome,
+  DeviceVerificationInput,
+} from './device/device-outcome.js';
+export type { EndSessionDecisionInput, EndSessionInput } from './endpoints/end-session.js';
+export type {
+  EndSessionOutcome,
+  LogoutConfirmationOutcome,
+  SignedOutOutcome,
+  StillSignedInOutcome,
+} from './logout/end-session-outcome.js';
+export type { LogoutSessionInput } from './logout/logout-session.js';
+export { backchannelLogoutEvent } from './logout/logout-token.js';
+export { sessionSid } from './logout/session-sid.js';
 
 export type { TokenGrantHandler, TokenRequest, TokenResponse } from './grants/token-grant-handler.js';
 export type { ScopeMapping, ScopeMappingContext } from './scopes/scope-mapping.js';

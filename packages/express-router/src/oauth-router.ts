@@ -1,15 +1,20 @@
 import type { RequestHandler } from 'express';
 import { OAuthError, errorResponse, toOAuthError, type AuthorizationServer } from '@gatehouse/core';
+import { githubRoutes } from './github/github-routes.js';
 import { requestIdOf } from './http/request-id.js';
 import { writeJson } from './http/write-response.js';
 import type { OAuthRouterOptions } from './router-options.js';
 import { authorizePath, authorizeRoute, consentPath, consentRoute, resumePath, resumeRoute } from './routes/authorize.js';
 import { applicationRootRoute, discoveryRoute, jwksRoute } from './routes/metadata.js';
+import { endSessionConfirmPattern, endSessionConfirmRoute, endSessionPattern, endSessionRoute } from './routes/end-session.js';
 import type { Route, RouteContext } from './routes/route.js';
 import { formEndpointRoute } from './routes/form-endpoint.js';
+import { deviceConsentRoute, deviceFormRoute, deviceSubmitRoute } from './routes/device-page.js';
+import { deviceConsentPath, devicePath } from './routes/write-device-outcome.js';
 import { userinfoRoute } from './routes/userinfo.js';
 
-type Methods = Partial<Record<'GET' | 'POST', Route>>;
+/** The routes of a path by method; `any` answers the methods the others do not list. */
+type Methods = Partial<Record<'GET' | 'POST' | 'any', Route>>;
 
 /**
  * The Gatehouse endpoints as one Express middleware (DESIGN.md §5). It dispatches by exact path
@@ -37,24 +42,34 @@ export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOpt
     ['/application/o/token', { POST: formEndpointRoute(server.token) }],
     ['/application/o/revoke', { POST: formEndpointRoute(server.revoke) }],
     ['/application/o/introspect', { POST: formEndpointRoute(server.introspect) }],
+    ['/application/o/device', { POST: formEndpointRoute(server.deviceAuthorization) }],
+    [devicePath, { GET: deviceFormRoute(context), POST: deviceSubmitRoute(context) }],
+    [deviceConsentPath, { POST: deviceConsentRoute(context) }],
     ['/application/o/userinfo', { GET: userinfo, POST: userinfo }],
   ]);
-  const perApplication: readonly [RegExp, (slug: string) => Route][] = [
+  // A bare Route answers GET only.
+  const perApplication: readonly [RegExp, (slug: string) => Route | Methods][] = [
     [/^\/application\/o\/([^/]+)\/\.well-known\/openid-configuration$/, (slug) => discoveryRoute(context, slug)],
     // RFC 8414 §3.1: the well-known segment goes between host and issuer path.
     [/^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/application\/o\/([^/]+)$/, (slug) => discoveryRoute(context, slug)],
     [/^\/application\/o\/([^/]+)\/jwks$/, (slug) => jwksRoute(context, slug)],
+    [endSessionPattern, (slug) => { const route = endSessionRoute(context, slug); return { GET: route, POST: route }; }],
+    [endSessionConfirmPattern, (slug) => ({ POST: endSessionConfirmRoute(context, slug) })],
     [/^\/application\/o\/([^/]+)$/, applicationRootRoute],
   ];
 
+  // GitHub-compatible authorize, token and user API (DESIGN.md §5), unless switched off.
+  const github = options.github === false ? null : githubRoutes(context, options.github);
+
   const resolve = (path: string): Methods | null => {
-    const methods = fixed.get(path);
+    const methods = fixed.get(path) ?? github?.(path);
     if (methods) return methods;
     for (const [pattern, route] of perApplication) {
       const slug = pattern.exec(path)?.[1];
       if (slug === undefined) continue;
       try {
-        return { GET: route(decodeURIComponent(slug)) };
+        const built = route(decodeURIComponent(slug));
+        return typeof built === 'function' ? { GET: built } : built;
       } catch {
         return null;
       }
@@ -67,7 +82,7 @@ export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOpt
     const methods = resolve(path);
     if (!methods) return next();
     const requestId = requestIdOf(req, res);
-    const route = methods[req.method === 'HEAD' ? 'GET' : (req.method as 'GET' | 'POST')];
+    const route = methods[req.method === 'HEAD' ? 'GET' : (req.method as 'GET' | 'POST')] ?? methods.any;
     if (!route) {
       res.setHeader('Allow', Object.keys(methods).join(', '));
       return writeJson(res, errorResponse(new OAuthError('invalid_request', `${req.method} is not allowed here`, { status: 405 }), requestId));

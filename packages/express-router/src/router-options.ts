@@ -1,6 +1,7 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { SessionUser } from '@gatehouse/core';
 import type { Logger } from 'pino';
+import type { GithubOptions } from './github/github-routes.js';
 
 /** How the router learns about the host application's users and pages. */
 export interface OAuthRouterOptions {
@@ -8,6 +9,18 @@ export interface OAuthRouterOptions {
   currentUser(req: Request): SessionUser | null | undefined | Promise<SessionUser | null | undefined>;
   /** The login page; the router sends the browser there with `?next=<authorization URL>`. */
   readonly loginUrl: string;
+  /**
+   * Ends the host's browser session (e.g. `req.logout` and destroying the session) after the
+   * end-session endpoint revoked its tokens (OIDC RP-Initiated Logout 1.0). Without it the
+   * end-session endpoint answers with an error page: it cannot sign anybody out.
+   */
+  endSession?(req: Request, res: Response): void | Promise<void>;
   /** Where server errors are logged with their request id; silent when absent. */
   readonly logger?: Logger;
+  /**
+   * The GitHub-compatible routes (`/login/oauth/*`, `/user`, `/user/emails`, `/user/teams`,
+   * `/user/orgs`, `/orgs/<org>/members/<user>`, and everything under `/api/v3/`): their
+   * organization, or `false` to leave those paths to the host application. On by default.
+   */
+  readonly github?: GithubOptions | false;
 }

@@ -15,6 +15,7 @@ import {
   type AuthorizationServer,
   type Clock,
   type Hooks,
+  type Scheduler,
   type KeyRecord,
   type MemoryStores,
   type ScopeMapping,
@@ -204,6 +205,8 @@ export interface TestServerOptions {
   readonly clock?: Clock;
   /** Settings besides baseUrl (acr, subjectSalt, ...). */
   readonly settings?: Omit<SettingsInput, 'baseUrl'>;
+  /** Runs back-channel logout retries; timers when absent. */
+  readonly scheduler?: Scheduler;
 }
 
 export interface TestServer {
@@ -215,6 +218,11 @@ export interface TestServer {
   /** `auth_time` of every test session that does not send its own (30 s before the server started). */
   readonly authTime: number;
   readonly clock: Clock;
+  /**
+   * Sessions the router's `endSession` ended (by `x-test-session-id`, else by user id): requests
+   * of an ended session count as signed out.
+   */
+  readonly endedSessions: ReadonlySet<string>;
   readonly server: AuthorizationServer;
   /** `<baseUrl>/application/o/<slug>/` */
   issuer(slug: string): string;
@@ -241,6 +249,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const { port } = http.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
 
+  const endedSessions = new Set<string>();
   const server = createAuthorizationServer({
     ...options.settings,
     baseUrl,
@@ -249,13 +258,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock,
     ...(options.scopeMappings ? { scopeMappings: options.scopeMappings } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
   });
   const app = express();
   app.use(
     oauthRouter(server, {
       currentUser: (req) => {
         const id = req.get(userHeader);
-        if (!id) return null;
+        if (!id || endedSessions.has(req.get(sessionIdHeader) ?? id)) return null;
         const amr = req.get(amrHeader);
         const sessionId = req.get(sessionIdHeader);
         return {
@@ -266,6 +276,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         };
       },
       loginUrl: '/login',
+      endSession: (req) => void endedSessions.add(req.get(sessionIdHeader) ?? req.get(userHeader) ?? ''),
     }),
   );
   http.on('request', app);
@@ -277,6 +288,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     authTime,
     clock,
     server,
+    endedSessions,
     issuer: (slug) => `${baseUrl}/application/o/${slug}/`,
     close: () =>
       new Promise<void>((resolve, reject) => {

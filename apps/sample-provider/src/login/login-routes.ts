@@ -19,6 +19,8 @@ export async function loginRoutes(
   clock: Clock,
   throttle: LoginThrottle,
   events: EventSink,
+  /** Ends the session everywhere: its grants' tokens, the relying parties' sessions, the browser's. */
+  signOut: (req: express.Request, res: express.Response) => Promise<void>,
 ): Promise<{ readonly router: Router; readonly passport: InstanceType<typeof Passport> }> {
   // Unknown users are verified against this hash too, so timing does not tell whether an account exists.
   const decoyHash = await hash(randomToken());
@@ -88,7 +90,7 @@ export async function loginRoutes(
   router.post('/logout', form, (req, res, next) => {
     const body = req.body as Record<string, string | undefined>;
     if (!verifyCsrfToken(req, body[csrfField]) || body['decision'] !== 'allow') return res.redirect(303, '/');
-    req.logout((error) => (error ? next(error) : res.redirect(303, '/')));
+    signOut(req, res).then(() => res.redirect(303, '/'), next);
   });
   return { router, passport };
 }

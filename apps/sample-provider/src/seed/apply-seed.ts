@@ -84,6 +84,7 @@ function toApplication(app: SeedApplication, existing: Application | null, secre
     jwksUri: app.jwks_uri,
     jwtFederationSources: app.jwt_federation_sources.map(({ jwks_uri, ...source }) => ({ ...source, ...(jwks_uri !== undefined ? { jwksUri: jwks_uri } : {}) })),
     jwtFederationProviders: app.jwt_federation_providers,
+    backchannelLogoutUri: app.backchannel_logout_uri,
   });
 }
 

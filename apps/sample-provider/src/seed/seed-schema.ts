@@ -47,6 +47,8 @@ const application = z.object({
   jwks_uri: z.url().nullable().default(null),
   jwt_federation_sources: z.array(federationSource).default([]),
   jwt_federation_providers: z.array(z.string()).default([]),
+  /** OIDC Back-Channel Logout 1.0: where logout tokens are POSTed when a session ends. */
+  backchannel_logout_uri: z.url({ protocol: /^https?$/ }).nullable().default(null),
 });
 
 const user = z.object({

@@ -11,6 +11,8 @@ export interface AuthorizationCode {
   readonly applicationId: string;
   readonly userId: string;
   readonly redirectUri: string;
+  /** The authorization request left `redirect_uri` out (RFC 6749 §4.1.3: then optional at the token endpoint). */
+  readonly redirectUriImplied?: boolean;
   readonly scopes: readonly string[];
   readonly nonce: string | null;
   readonly pkce: PkceChallenge | null;
@@ -42,6 +44,7 @@ export async function issueAuthorizationCode(
     applicationId: request.applicationId,
     userId: session.id,
     redirectUri: request.redirectUri,
+    ...(request.redirectUriImplied === true ? { redirectUriImplied: true } : {}),
     scopes: request.scopes,
     nonce: request.nonce ?? null,
     pkce: request.pkce,

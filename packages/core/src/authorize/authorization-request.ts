@@ -27,6 +27,11 @@ export interface AuthorizationRequest extends ReplyTarget {
   readonly prompt: readonly string[];
   readonly maxAge: number | undefined;
   readonly loginHint: string | undefined;
+  /**
+   * The request left `redirect_uri` out and got the application's only one (RFC 6749
+   * §3.1.2.3): the token request need not repeat it (§4.1.3).
+   */
+  readonly redirectUriImplied?: boolean;
 }
 
 /** The user a browser session belongs to, as the host application knows it. */

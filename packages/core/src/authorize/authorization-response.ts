@@ -23,7 +23,9 @@ export async function authorizationResponse(
 ): Promise<RedirectOutcome> {
   const withCode = request.responseType.includes('code');
   const withToken = request.responseType.includes('token');
-  const frontChannel = withToken || request.responseType.includes('id_token');
+  // OIDC Core §3.3.2.5: `code token` returns no ID token from here, even for an openid request.
+  const withIdToken = request.responseType.includes('id_token');
+  const frontChannel = withToken || withIdToken;
   const grantId = randomUUID();
   const code = withCode ? await issueAuthorizationCode(context, request, application, session, { id: grantId, created: frontChannel }) : undefined;
   const parameters: Record<string, string> = code !== undefined ? { code } : {};
@@ -45,7 +47,7 @@ export async function authorizationResponse(
     const tokens = await mintTokens(
       context,
       { application, user, grant, nonce: grant.nonce, requestId, alongside: (stores) => stores.grants.create(grant) },
-      { withAccessToken: withToken, ...(code !== undefined ? { code } : {}) },
+      { withAccessToken: withToken, withIdToken, ...(code !== undefined ? { code } : {}) },
     );
     if (tokens.accessToken !== undefined) {
       Object.assign(parameters, { access_token: tokens.accessToken, token_type: 'Bearer', expires_in: String(tokens.expiresIn), scope: tokens.scope });

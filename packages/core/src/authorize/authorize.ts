@@ -17,6 +17,17 @@ export interface AuthorizeInput {
   readonly params: Readonly<Record<string, string | undefined>>;
   readonly session: SessionUser | null;
   readonly requestId: string;
+  /**
+   * Scopes accepted beyond the application's own, e.g. the vocabulary of a compatibility route
+   * (GitHub's `read:user`). Granted only when asked for by name, never by default.
+   */
+  readonly extraScopes?: readonly string[];
+  /**
+   * RFC 6749 §3.1.2.3: a request without `redirect_uri` gets the application's only registered
+   * (strict) authorization redirect URI, and the token request need not repeat it (§4.1.3).
+   * OpenID Connect requires the parameter (OIDC Core §3.1.2.1), so only non-OIDC routes set this.
+   */
+  readonly defaultRedirectUri?: boolean;
 }
 
 export interface ResumeInput {
@@ -103,15 +114,16 @@ async function findApplication(context: Pick<ServerContext, 'stores'>, request: 
 export async function authorize(context: ServerContext, input: AuthorizeInput): Promise<AuthorizationOutcome> {
   let resolved: Awaited<ReturnType<typeof resolveReplyTarget>>;
   try {
-    resolved = await resolveReplyTarget(input.params, context);
+    resolved = await resolveReplyTarget(input.params, context, { defaultRedirectUri: input.defaultRedirectUri === true });
   } catch (error) {
     return { kind: 'error', error: toOAuthError(error) };
   }
-  const { application, target } = resolved;
+  const { application, target, redirectUriImplied } = resolved;
   try {
     const parsed = parseAuthorizationRequest(input.params, application, target, context.settings);
     const defaults = application.scopes.filter((scope) => !specialScopes.has(scope));
-    const { granted, dropped } = narrowScopes(parsed.scopes, application.scopes, defaults);
+    const allowed = input.extraScopes ? [...application.scopes, ...input.extraScopes] : application.scopes;
+    const { granted, dropped } = narrowScopes(parsed.scopes, allowed, defaults);
     if (dropped.length > 0) {
       await context.stores.events.record({
         action: 'scopes_dropped',
@@ -125,7 +137,7 @@ export async function authorize(context: ServerContext, input: AuthorizeInput): 
     if (parsed.responseType.includes('id_token') && !granted.includes('openid')) throw new OAuthError('invalid_scope', 'an id_token response needs the openid scope');
     // OIDC Core §11: offline access is only worth a code's refresh token.
     const scopes = parsed.responseType.includes('code') ? granted : granted.filter((scope) => scope !== 'offline_access');
-    const request: AuthorizationRequest = { ...parsed, scopes };
+    const request: AuthorizationRequest = { ...parsed, scopes, ...(redirectUriImplied ? { redirectUriImplied } : {}) };
     const now = context.clock.now();
     // OIDC Core §3.1.2.1: prompt=login and an exceeded max_age both ask for a new login.
     const tooOld = request.maxAge !== undefined && input.session !== null && now - input.session.authTime > request.maxAge;

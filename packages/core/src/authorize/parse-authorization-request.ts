@@ -5,7 +5,7 @@ import { parseCodeChallenge } from '../pkce.js';
 import { parseScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
 import type { AuthorizationRequest, ReplyTarget, ResponseMode, ResponseTypeWord } from './authorization-request.js';
-import { resolveRedirectUri } from './redirect-uri.js';
+import { resolveRedirectUri, soleRedirectUri } from './redirect-uri.js';
 
 type Params = Readonly<Record<string, string | undefined>>;
 
@@ -33,20 +33,26 @@ const knownPrompts: ReadonlySet<string> = new Set(['none', 'login', 'consent', '
 /**
  * Step one (behaviour spec §1.1, validation order 1–2): the client and its redirect URI. Until
  * both are trusted nothing is redirected, so every error here is shown to the user instead.
+ * With `defaultRedirectUri`, a request without `redirect_uri` gets the application's only one
+ * (RFC 6749 §3.1.2.3); `redirectUriImplied` tells that it was left out.
  */
 export async function resolveReplyTarget(
   params: Params,
   context: Pick<ServerContext, 'stores' | 'settings'>,
-): Promise<{ readonly application: Application; readonly target: ReplyTarget }> {
+  options: { readonly defaultRedirectUri?: boolean } = {},
+): Promise<{ readonly application: Application; readonly target: ReplyTarget; readonly redirectUriImplied: boolean }> {
   const clientId = params['client_id'];
   if (!clientId) throw invalidRequest('client_id is required', { redirectable: false });
   const found = await context.stores.applications.findByClientId(clientId);
   if (!found) throw new OAuthError('invalid_client', 'client_id is not registered', { redirectable: false });
-  const application = await resolveRedirectUri(found, params['redirect_uri'], context.stores.applications);
+  const implied = params['redirect_uri'] === undefined && options.defaultRedirectUri === true ? soleRedirectUri(found) : undefined;
+  const redirectUri = params['redirect_uri'] ?? implied;
+  const application = await resolveRedirectUri(found, redirectUri, context.stores.applications);
   return {
     application,
+    redirectUriImplied: implied !== undefined,
     target: {
-      redirectUri: params['redirect_uri']!,
+      redirectUri: redirectUri!,
       responseMode: replyMode(params['response_mode'], params['response_type']),
       state: params['state'],
       issuer: issuerFor(application, context.settings.baseUrl),
@@ -69,7 +75,9 @@ export function parseAuthorizationRequest(
   const rawResponseType = params['response_type'];
   if (!rawResponseType) throw invalidRequest('response_type is required');
   const responseType = responseTypeWords(rawResponseType);
-  if (!responseTypes.has(responseType.join(' '))) throw new OAuthError('unsupported_response_type', `response_type ${rawResponseType} is not supported`);
+  // A word given twice (`code code`) is not one of the registered response types.
+  const repeated = rawResponseType.split(' ').filter((word) => word !== '').length !== responseType.length;
+  if (repeated || !responseTypes.has(responseType.join(' '))) throw new OAuthError('unsupported_response_type', `response_type ${rawResponseType} is not supported`);
   const mode = params['response_mode'];
   if (mode !== undefined && !responseModes.has(mode)) throw invalidRequest(`response_mode ${mode} is not supported`);
   // Multiple Response Type Encoding Practices §5: tokens never travel in a query string.

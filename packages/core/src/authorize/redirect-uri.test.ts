@@ -1,7 +1,7 @@
 import type { RedirectUri } from '../clients/application.js';
 import { memoryStores } from '../storage/memory/memory-stores.js';
 import { makeApplication } from '../testing/fixtures.js';
-import { isRegisteredRedirectUri, resolveRedirectUri } from './redirect-uri.js';
+import { isRegisteredRedirectUri, resolveRedirectUri, soleRedirectUri } from './redirect-uri.js';
 
 const strict = (url: string, type: RedirectUri['type'] = 'authorization'): RedirectUri => ({ matchingMode: 'strict', url, type });
 const regex = (url: string, type: RedirectUri['type'] = 'authorization'): RedirectUri => ({ matchingMode: 'regex', url, type });
@@ -127,5 +127,17 @@ describe('resolveRedirectUri', () => {
       await expect(resolveRedirectUri(withUris(), uri, stores.applications)).rejects.toMatchObject({ code: 'invalid_request' });
       expect((await stores.applications.findByClientId('client-1'))?.redirectUris).toEqual([]);
     });
+  });
+});
+
+describe('soleRedirectUri (RFC 6749 §3.1.2.3)', () => {
+  it.each([
+    ['the one strict authorization URI', [strict('https://app.example.com/cb')], 'https://app.example.com/cb'],
+    ['the one authorization URI beside logout URIs', [strict('https://app.example.com/bye', 'logout'), strict('https://app.example.com/cb')], 'https://app.example.com/cb'],
+    ['nothing when several are registered', [strict('https://app.example.com/cb'), strict('https://app.example.com/other')], undefined],
+    ['nothing for a regex entry: it is not a URI', [regex('https://app\\.example\\.com/cb')], undefined],
+    ['nothing when none is registered yet', [], undefined],
+  ])('is %s', (_name, uris, expected) => {
+    expect(soleRedirectUri(withUris(...uris))).toBe(expected);
   });
 });

@@ -31,6 +31,15 @@ export function isRegisteredRedirectUri(application: Application, uri: string, t
   return application.redirectUris.some((entry) => entry.type === type && matches(entry, uri));
 }
 
+/**
+ * RFC 6749 §3.1.2.3: the redirect URI a request may leave out, when the application has exactly
+ * one authorization redirect URI and it is a strict (complete) one; undefined otherwise.
+ */
+export function soleRedirectUri(application: Application): string | undefined {
+  const entries = application.redirectUris.filter((entry) => entry.type === 'authorization');
+  return entries.length === 1 && entries[0]!.matchingMode === 'strict' ? entries[0]!.url : undefined;
+}
+
 function assertUsableUri(uri: string): void {
   let parsed: URL;
   try {

@@ -83,6 +83,11 @@ export interface Application {
   readonly jwtFederationSources: readonly FederationSource[];
   /** Slugs of applications of this server whose access tokens this application accepts as assertions. */
   readonly jwtFederationProviders: readonly string[];
+  /**
+   * Where logout tokens are POSTed when a session of this application's user ends
+   * (OIDC Back-Channel Logout 1.0 §2.2 `backchannel_logout_uri`); null for no notification.
+   */
+  readonly backchannelLogoutUri: string | null;
 }
 
 /** The fields every application needs; the rest has authentik's defaults. */
@@ -125,6 +130,7 @@ export function createApplication(input: ApplicationInput): Application {
     jwksUri: null,
     jwtFederationSources: [],
     jwtFederationProviders: [],
+    backchannelLogoutUri: null,
     ...input,
   };
 }

@@ -33,4 +33,19 @@ export const defaults = {
    * client (two tabs, a retry after a lost response) are not an attack (RFC 9700 §4.14.2).
    */
   refreshTokenGraceSeconds: 5,
+  /**
+   * Lifetime of back-channel logout tokens. They are delivered at once and only mean "this
+   * session ended", so a short life limits replay (Back-Channel Logout 1.0 §2.4, §2.6).
+   */
+  logoutTokenTtlSeconds: 120,
+  /**
+   * Deliveries of one back-channel logout notice, the first included. Only network errors,
+   * timeouts and 5xx/429 answers are retried: a 400 means the relying party refused the token
+   * (Back-Channel Logout 1.0 §2.8), and sending it again changes nothing.
+   */
+  backchannelLogoutAttempts: 4,
+  /** Delay before the first retry; each further retry waits twice as long (2, 4, 8 s by default). */
+  backchannelLogoutRetrySeconds: 2,
+  /** How long one delivery may take before it counts as failed; a slow relying party must not pile up requests. */
+  backchannelLogoutTimeoutSeconds: 5,
 } as const;

@@ -39,14 +39,18 @@ describe('resolveSettings', () => {
       acr: 'urn:gatehouse:acr:default',
       keyCacheSeconds: 60,
       refreshTokenGraceSeconds: 5,
+      logoutTokenTtlSeconds: 120,
+      backchannelLogoutAttempts: 4,
+      backchannelLogoutRetrySeconds: 2,
+      backchannelLogoutTimeoutSeconds: 5,
       // Random per server when not configured.
       secretKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
-    expect(defaults).toEqual({ interactionTtlSeconds: 600, allowPlainPkce: true, subjectSalt: 'gatehouse', acr: 'urn:gatehouse:acr:default', keyCacheSeconds: 60, refreshTokenGraceSeconds: 5 });
+    expect(defaults).toEqual({ interactionTtlSeconds: 600, allowPlainPkce: true, subjectSalt: 'gatehouse', acr: 'urn:gatehouse:acr:default', keyCacheSeconds: 60, refreshTokenGraceSeconds: 5, logoutTokenTtlSeconds: 120, backchannelLogoutAttempts: 4, backchannelLogoutRetrySeconds: 2, backchannelLogoutTimeoutSeconds: 5 });
   });
 
   it('keeps given values over the defaults', () => {
-    const input = { baseUrl: 'https://id.example.com', interactionTtlSeconds: 120, allowPlainPkce: false, subjectSalt: 'install-1', acr: 'urn:example:loa:2', keyCacheSeconds: 0, refreshTokenGraceSeconds: 0, secretKey: 's'.repeat(32) };
+    const input = { baseUrl: 'https://id.example.com', interactionTtlSeconds: 120, allowPlainPkce: false, subjectSalt: 'install-1', acr: 'urn:example:loa:2', keyCacheSeconds: 0, refreshTokenGraceSeconds: 0, logoutTokenTtlSeconds: 60, backchannelLogoutAttempts: 1, backchannelLogoutRetrySeconds: 0, backchannelLogoutTimeoutSeconds: 1, secretKey: 's'.repeat(32) };
     expect(resolveSettings(input)).toEqual(input);
   });
 

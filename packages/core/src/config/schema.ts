@@ -15,6 +15,10 @@ export const settingsSchema = z.object({
   acr: z.string().min(1).default(defaults.acr),
   keyCacheSeconds: z.int().min(0).default(defaults.keyCacheSeconds),
   refreshTokenGraceSeconds: z.int().min(0).default(defaults.refreshTokenGraceSeconds),
+  logoutTokenTtlSeconds: z.int().positive().default(defaults.logoutTokenTtlSeconds),
+  backchannelLogoutAttempts: z.int().positive().default(defaults.backchannelLogoutAttempts),
+  backchannelLogoutRetrySeconds: z.number().min(0).default(defaults.backchannelLogoutRetrySeconds),
+  backchannelLogoutTimeoutSeconds: z.number().positive().default(defaults.backchannelLogoutTimeoutSeconds),
   /**
    * A server secret for values every process must derive alike (the successor of a rotated
    * refresh token). Random per process when absent: set it when several processes share stores.

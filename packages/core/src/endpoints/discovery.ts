@@ -25,7 +25,9 @@ export function endpointUrls(baseUrl: string, slug: string) {
     userinfo: `${baseUrl}/application/o/userinfo/`,
     revocation: `${baseUrl}/application/o/revoke/`,
     introspection: `${baseUrl}/application/o/introspect/`,
+    deviceAuthorization: `${baseUrl}/application/o/device/`,
     jwks: `${baseUrl}/application/o/${slug}/jwks/`,
+    endSession: `${baseUrl}/application/o/${slug}/end-session/`,
   };
 }
 
@@ -43,6 +45,8 @@ async function metadata(context: Context, grants: GrantRegistry, application: Ap
     userinfo_endpoint: urls.userinfo,
     revocation_endpoint: urls.revocation,
     introspection_endpoint: urls.introspection,
+    // RFC 8628 §4.
+    device_authorization_endpoint: urls.deviceAuthorization,
     jwks_uri: urls.jwks,
     response_types_supported: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
     response_modes_supported: ['query', 'fragment', 'form_post'],
@@ -67,6 +71,10 @@ async function metadata(context: Context, grants: GrantRegistry, application: Ap
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
+    // RP-Initiated Logout 1.0 §2.1; Back-Channel Logout 1.0 §2.1: logout tokens carry `sid`.
+    end_session_endpoint: urls.endSession,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
   };
 }
 

@@ -28,6 +28,8 @@ async function caller(context: ServerContext, input: IntrospectionInput): Promis
     const { application, record } = await verifyAccessToken(context, bearer).catch(() => {
       throw invalidClient('the bearer token is invalid');
     });
+    // Like at userinfo: the token of a deactivated (or expired) account is no credential any more.
+    if (!isUsable(await context.stores.users.find(record.userId), context.clock.now())) throw invalidClient('the bearer token is invalid');
     if (!record.scopes.includes(introspectionScope)) throw invalidClient(`the bearer token lacks the ${introspectionScope} scope`);
     return application;
   }

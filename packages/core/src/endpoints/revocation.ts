@@ -18,7 +18,8 @@ type Context = Parameters<typeof authenticateClient>[0] & Pick<ServerContext, 'k
 async function revokeRefreshToken(context: Context, token: string, applicationId: string, requestId: string): Promise<boolean> {
   const record = await context.stores.refreshTokens.find(digestToken(token), context.clock.now());
   if (!record) return false;
-  if (record.applicationId === applicationId) {
+  // Already revoked: nothing to do, and no second `token_revoked` event for a no-op.
+  if (record.applicationId === applicationId && record.revokedAt === null) {
     await revokeGrant(context, record.grantId, { action: 'refresh_token_revoked', applicationId, requestId, suspicious: false });
   }
   return true;

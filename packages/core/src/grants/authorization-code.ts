@@ -29,10 +29,12 @@ async function consumeCode(context: Context, request: TokenRequest): Promise<Aut
   return consumed.value;
 }
 
-// RFC 6749 §4.1.3: the code was issued to this client, for this redirect URI.
+// RFC 6749 §4.1.3: the code was issued to this client, for this redirect URI; `redirect_uri` is
+// required when the authorization request included it, and checked whenever it is sent.
 function checkBinding(code: AuthorizationCode, request: TokenRequest): void {
   if (code.applicationId !== request.application.id) throw invalidGrant('the authorization code was issued to another client');
-  if (request.params['redirect_uri'] !== code.redirectUri) {
+  const sent = request.params['redirect_uri'];
+  if (sent === undefined ? code.redirectUriImplied !== true : sent !== code.redirectUri) {
     throw invalidGrant('redirect_uri does not match the one of the authorization request');
   }
 }

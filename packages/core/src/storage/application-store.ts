@@ -4,6 +4,8 @@ import type { Application } from '../clients/application.js';
 export interface ApplicationStore {
   findByClientId(clientId: string): Promise<Application | null>;
   findBySlug(slug: string): Promise<Application | null>;
+  /** By the internal id that grants and token records carry. */
+  findById(id: string): Promise<Application | null>;
   /** Creates or replaces the application with the same id. */
   save(application: Application): Promise<void>;
   /**

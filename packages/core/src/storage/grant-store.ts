@@ -21,6 +21,11 @@ export interface Grant {
 export interface GrantStore {
   create(grant: Grant): Promise<void>;
   find(id: string): Promise<Grant | null>;
+  /**
+   * The grants of one browser session (by `sid`), revoked ones included: what ends with the
+   * session at logout (OIDC RP-Initiated Logout 1.0 §2, Back-Channel Logout 1.0 §2.5).
+   */
+  findBySid(sid: string): Promise<Grant[]>;
   /** Marks the grant revoked; revoking an unknown or revoked grant is not an error. */
   revoke(id: string, at: number): Promise<void>;
 }

@@ -119,6 +119,13 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         expect(await stores.applications.findBySlug(unique('slug'))).toBeNull();
       });
 
+      it('finds an application by id, with its back-channel logout URI, and null for an unknown id', async () => {
+        const application = freshApplication({ backchannelLogoutUri: 'https://app.example.com/backchannel-logout' });
+        await stores.applications.save(application);
+        expect(await stores.applications.findById(application.id)).toEqual(application);
+        expect(await stores.applications.findById(unique('app'))).toBeNull();
+      });
+
       it('replaces the application with the same id on save', async () => {
         const application = freshApplication();
         await stores.applications.save(application);
@@ -251,6 +258,19 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
 
       it('treats revoking an unknown grant as no error', async () => {
         await stores.grants.revoke(unique('grant'), now);
+      });
+
+      it('finds the grants of one session by sid, revoked ones included, and none of other sessions', async () => {
+        const sid = unique('sid');
+        const first = makeGrant({ sid, createdAt: now });
+        const second = makeGrant({ sid, applicationId: 'app-2', createdAt: now + 1 });
+        const otherSession = makeGrant({ sid: unique('sid') });
+        const machine = makeGrant({ sid: null });
+        for (const grant of [first, second, otherSession, machine]) await stores.grants.create(grant);
+        await stores.grants.revoke(second.id, now + 5);
+        const found = await stores.grants.findBySid(sid);
+        expect([...found].sort((a, b) => a.createdAt - b.createdAt)).toEqual([first, { ...second, revokedAt: now + 5 }]);
+        expect(await stores.grants.findBySid(unique('sid'))).toEqual([]);
       });
     });
 

@@ -59,7 +59,12 @@ type Context = Pick<ServerContext, 'stores' | 'keys' | 'clock' | 'settings' | 's
 export async function mintTokens(
   context: Context,
   { application, user, grant, nonce, requestId, alongside }: IssueTokensInput,
-  options: { readonly withAccessToken: boolean; readonly code?: string },
+  options: {
+    readonly withAccessToken: boolean;
+    /** False when the ID token would not be handed out (`code token` at the authorization endpoint, OIDC Core §3.3.2.5). */
+    readonly withIdToken?: boolean;
+    readonly code?: string;
+  },
 ): Promise<FrontChannelTokens> {
   const now = context.clock.now();
   const [key, encryptionKey] = await Promise.all([context.keys.signingKeyFor(application), context.keys.encryptionKeyFor(application)]);
@@ -104,7 +109,7 @@ export async function mintTokens(
     ...(accessToken !== undefined ? { at_hash: tokenHash(accessToken, key.alg) } : {}),
     ...(options.code !== undefined ? { c_hash: tokenHash(options.code, key.alg) } : {}),
   };
-  const idToken = grant.scopes.includes('openid')
+  const idToken = grant.scopes.includes('openid') && (options.withIdToken ?? true)
     ? await seal(await signJwt({ ...claims, ...standard, jti: randomToken(16), ...hashes, ...(nonce !== null ? { nonce } : {}) }, key, 'JWT'))
     : undefined;
   return { expiresIn, scope, ...(accessToken !== undefined ? { accessToken } : {}), ...(idToken !== undefined ? { idToken } : {}) };

@@ -26,7 +26,8 @@ export function readQuery(req: Request): Params {
   return toParams(new URLSearchParams(query < 0 ? '' : req.originalUrl.slice(query + 1)));
 }
 
-async function readRawBody(req: Request): Promise<string> {
+/** The request body as text, at most 64 KiB (413 beyond). */
+export async function readRawBody(req: Request): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -14,12 +14,12 @@ export const authorizePath = '/application/o/authorize';
 export const resumePath = '/application/o/authorize/resume';
 export const consentPath = '/application/o/authorize/consent';
 
-function writeErrorPage(res: Response, error: OAuthError, requestId: string): void {
+export function writeErrorPage(res: Response, error: OAuthError, requestId: string): void {
   writeHtml(res, error.status >= 500 ? 500 : 400, renderErrorPage(error, requestId), pageCsp);
 }
 
 /** Translates an authorization outcome into a redirect, a form_post page, the login hand-off or a page. */
-function writeOutcome(context: RouteContext, req: Request, res: Response, outcome: AuthorizationOutcome, requestId: string): void {
+export function writeOutcome(context: RouteContext, req: Request, res: Response, outcome: AuthorizationOutcome, requestId: string): void {
   switch (outcome.kind) {
     case 'redirect': {
       if (outcome.target.responseMode !== 'form_post') return writeRedirect(res, redirectLocation(outcome.target, outcome.parameters), req.method === 'POST' ? 303 : 302);

@@ -32,6 +32,7 @@ function toApplication(row: Row, box: SecretBox): Application {
     jwksUri: row.jwksUri,
     jwtFederationSources: row.jwtFederationSources as unknown as Application['jwtFederationSources'],
     jwtFederationProviders: row.jwtFederationProviders,
+    backchannelLogoutUri: row.backchannelLogoutUri,
   };
 }
 
@@ -57,6 +58,7 @@ export function prismaApplicationStore(db: Db, box: SecretBox): ApplicationStore
   return {
     findByClientId: (clientId) => find({ clientId }),
     findBySlug: (slug) => find({ slug }),
+    findById: (id) => find({ id }),
     async save(application) {
       const row = toRow(application, box);
       await db.application.upsert({ where: { id: application.id }, create: row, update: row });

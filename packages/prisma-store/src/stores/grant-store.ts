@@ -1,6 +1,16 @@
 import type { Grant, GrantStore } from '@gatehouse/core';
+import type { Grant as GrantRow } from '../generated/prisma/client.js';
 import { toDate, toOptionalSeconds, toSeconds } from '../time.js';
 import type { Db } from './db.js';
+
+function toGrant(row: GrantRow): Grant {
+  return {
+    ...row,
+    authTime: toSeconds(row.authTime),
+    createdAt: toSeconds(row.createdAt),
+    revokedAt: toOptionalSeconds(row.revokedAt),
+  };
+}
 
 export function prismaGrantStore(db: Db): GrantStore {
   return {
@@ -18,14 +28,12 @@ export function prismaGrantStore(db: Db): GrantStore {
     },
     async find(id) {
       const row = await db.grant.findUnique({ where: { id } });
-      if (!row) return null;
-      const grant: Grant = {
-        ...row,
-        authTime: toSeconds(row.authTime),
-        createdAt: toSeconds(row.createdAt),
-        revokedAt: toOptionalSeconds(row.revokedAt),
-      };
-      return grant;
+      return row ? toGrant(row) : null;
+    },
+    async findBySid(sid) {
+      // Served by the grants_sid_idx index.
+      const rows = await db.grant.findMany({ where: { sid }, orderBy: { createdAt: 'asc' } });
+      return rows.map(toGrant);
     },
     async revoke(id, at) {
       await db.grant.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: toDate(at) } });

@@ -44,6 +44,7 @@ export function memoryStores(): MemoryStores {
     applications: {
       findByClientId: async (clientId) => first(applications.values(), (a) => a.clientId === clientId),
       findBySlug: async (slug) => first(applications.values(), (a) => a.slug === slug),
+      findById: async (id) => applications.get(id) ?? null,
       save: async (application) => void applications.set(application.id, application),
       registerRedirectUri: async (applicationId, url) => {
         const application = applications.get(applicationId);
@@ -77,6 +78,7 @@ export function memoryStores(): MemoryStores {
     grants: {
       create: async (grant) => void grants.set(grant.id, grant),
       find: async (id) => grants.get(id) ?? null,
+      findBySid: async (sid) => [...grants.values()].filter((grant) => grant.sid === sid),
       revoke: async (id, at) => {
         const grant = grants.get(id);
         if (grant && grant.revokedAt === null) grants.set(id, { ...grant, revokedAt: at });

@@ -1,0 +1,62 @@
+import type { Route, RouteContext } from '../routes/route.js';
+import { githubApiRoute, githubNotFoundRoute, type ApiSettings } from './github-api-route.js';
+import { githubEndpoints, type ApiEndpoint } from './github-endpoints.js';
+import { githubAuthorizeRoute } from './github-authorize.js';
+import { githubTokenRoute } from './github-token.js';
+
+/** Options of the GitHub-compatible routes (`oauthRouter(server, { github })`). */
+export interface GithubOptions {
+  /** Login of the organization every user belongs to (`/user/orgs`, teams); `gatehouse` by default. */
+  readonly organization?: string;
+  /** Its display name; the login by default. */
+  readonly organizationName?: string;
+}
+
+/** The routes of one path, by method; `any` answers every method the others do not list. */
+export type GithubMethods = Partial<Record<'GET' | 'POST' | 'any', Route>>;
+
+/** github.com serves the API at the root, GitHub Enterprise Server under this prefix. */
+const enterprisePrefix = '/api/v3';
+const membershipPattern = /^\/orgs\/([^/]+)\/members\/([^/]+)$/;
+const apiPaths: readonly (readonly [string, ApiEndpoint])[] = [
+  ['/user', githubEndpoints.user],
+  ['/user/emails', githubEndpoints.emails],
+  ['/user/teams', githubEndpoints.teams],
+  ['/user/orgs', githubEndpoints.orgs],
+];
+
+/**
+ * The GitHub-compatible surface (DESIGN.md §5; behaviour spec §6): `/login/oauth/authorize`,
+ * `/login/oauth/access_token`, and the user API at `/` and under `/api/v3/`, where every other
+ * path is GitHub's JSON 404. Returns the routes of a path (without trailing slash), or null.
+ */
+export function githubRoutes(context: RouteContext, options: GithubOptions = {}): (path: string) => GithubMethods | null {
+  const baseUrl = context.server.settings.baseUrl;
+  const login = options.organization ?? 'gatehouse';
+  const organization = { login, name: options.organizationName ?? login };
+  const settingsFor = (prefix: string): ApiSettings => ({ links: { api: `${baseUrl}${prefix}`, web: baseUrl }, organization });
+  const fixed = new Map<string, GithubMethods>([
+    ['/login/oauth/authorize', { GET: githubAuthorizeRoute(context) }],
+    ['/login/oauth/access_token', { POST: githubTokenRoute(context) }],
+  ]);
+  for (const prefix of ['', enterprisePrefix]) {
+    for (const [path, endpoint] of apiPaths) fixed.set(`${prefix}${path}`, { any: githubApiRoute(context, settingsFor(prefix), endpoint, path) });
+  }
+
+  return (path) => {
+    const found = fixed.get(path);
+    if (found) return found;
+    const prefix = path === enterprisePrefix || path.startsWith(`${enterprisePrefix}/`) ? enterprisePrefix : '';
+    const rest = path.slice(prefix.length);
+    const membership = membershipPattern.exec(rest);
+    if (membership) {
+      try {
+        const segments = [decodeURIComponent(membership[1]!), decodeURIComponent(membership[2]!)];
+        return { any: githubApiRoute(context, settingsFor(prefix), githubEndpoints.membership, rest, segments) };
+      } catch {
+        // A malformed escape names nobody.
+      }
+    }
+    return prefix === enterprisePrefix ? { any: githubNotFoundRoute } : null;
+  };
+}

@@ -1,0 +1,53 @@
+import type { Request, Response } from 'express';
+import type { DeviceOutcome, OAuthError } from '@gatehouse/core';
+import { csrfField, csrfToken } from '../csrf.js';
+import { writeHtml, writeRedirect } from '../http/write-response.js';
+import { renderConsentPage } from '../pages/consent-page.js';
+import { renderDeviceCodePage } from '../pages/device-code-page.js';
+import { renderDeviceResultPage } from '../pages/device-result-page.js';
+import { renderErrorPage } from '../pages/error-page.js';
+import { pageCsp } from '../pages/layout.js';
+import type { RouteContext } from './route.js';
+
+export const devicePath = '/device';
+export const deviceConsentPath = '/device/consent';
+
+/** The code form, pre-filled and with an error when there is one. */
+export function writeDeviceCodePage(req: Request, res: Response, status: number, userCode: string | undefined, error?: string): void {
+  const html = renderDeviceCodePage({ action: `${req.baseUrl}${devicePath}/`, csrfField, csrfToken: csrfToken(req, res), userCode, error });
+  writeHtml(res, status, html, pageCsp);
+}
+
+/** An error page with the error's own status (403 for a policy denial, 429 with Retry-After for guessing). */
+export function writeDeviceErrorPage(res: Response, error: OAuthError, requestId: string): void {
+  if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
+  writeHtml(res, error.status, renderErrorPage(error, requestId), pageCsp);
+}
+
+/** Sends the browser to the login page, and from there back to the device page with the code filled in. */
+export function writeDeviceLoginRedirect(context: RouteContext, req: Request, res: Response, userCode: string | undefined): void {
+  const next = `${req.baseUrl}${devicePath}${userCode ? `?${new URLSearchParams({ user_code: userCode })}` : ''}`;
+  const login = new URL(context.options.loginUrl, 'http://placeholder.invalid');
+  login.searchParams.set('next', next);
+  const location = /^[a-z][a-z0-9+.-]*:/i.test(context.options.loginUrl) ? login.href : `${login.pathname}${login.search}`;
+  writeRedirect(res, location, req.method === 'POST' ? 303 : 302);
+}
+
+/** Translates what the device flow answered into the login hand-off or a page. */
+export function writeDeviceOutcome(context: RouteContext, req: Request, res: Response, outcome: DeviceOutcome, requestId: string): void {
+  switch (outcome.kind) {
+    case 'login':
+      return writeDeviceLoginRedirect(context, req, res, outcome.userCode);
+    case 'retry':
+      return writeDeviceCodePage(req, res, 400, outcome.userCode, outcome.error.description);
+    case 'consent': {
+      const html = renderConsentPage(outcome, `${req.baseUrl}${deviceConsentPath}/`, csrfField, csrfToken(req, res));
+      return writeHtml(res, 200, html, pageCsp);
+    }
+    case 'error':
+      if (outcome.error.status >= 500) context.options.logger?.error({ requestId, err: outcome.error.cause, detail: outcome.error.detail }, 'device verification failed');
+      return writeDeviceErrorPage(res, outcome.error, requestId);
+    case 'done':
+      return writeHtml(res, 200, renderDeviceResultPage({ decision: outcome.decision, applicationName: outcome.application.name }), pageCsp);
+  }
+}
