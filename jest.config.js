@@ -46,5 +46,6 @@ module.exports = {
     project('packages/redis-code-cache', 'redis-code-cache'),
     project('packages/prisma-store', 'prisma-store'),
     project('apps/sample-provider', 'sample-provider'),
+    project('apps/bench', 'bench'),
   ],
 };

@@ -18,7 +18,7 @@ import {
   type SessionUser,
   type Stores,
 } from '@gatehouse/core';
-import { githubScopeMappings, oauthRouter, pageCsp, renderPage, writeHtml } from '@gatehouse/express-router';
+import { githubScopeMappings, oauthRouter, pageCsp, renderPage, writeHtml, type RateLimitOptions } from '@gatehouse/express-router';
 import { renderHomePage } from './login/pages.js';
 import { createLoginThrottle } from './login/login-throttle.js';
 import { loginRoutes } from './login/login-routes.js';
@@ -37,8 +37,12 @@ export interface ProviderOptions {
   readonly clock?: Clock;
   /** Policy hooks (e.g. `authorizeScopes`); events are logged by the provider itself. */
   readonly hooks?: Omit<Hooks, 'onEvent'>;
-  /** Shares login rate limits between processes when set. */
+  /** Shares login rate limits and the router's rate limits between processes when set. */
   readonly redis?: Redis;
+  /** The router's rate limits (token endpoint, introspection, failed client authentication); its defaults when absent. */
+  readonly rateLimits?: Omit<RateLimitOptions, 'redis'>;
+  /** Seconds applications and users stay cached in this process; 0 (the default) for none. */
+  readonly storeCacheSeconds?: number;
   /** Throws when a backend is unreachable: `/readyz` answers 503 then. */
   readonly checkReadiness?: () => Promise<void>;
 }
@@ -72,6 +76,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     clock,
     subjectSalt: options.secretKey,
     secretKey: options.secretKey,
+    storeCacheSeconds: options.storeCacheSeconds ?? 0,
     // The GitHub scopes' consent texts first: the seed's mappings may replace them by name.
     scopeMappings: [
       ...githubScopeMappings,
@@ -81,8 +86,28 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   });
   const secure = options.publicUrl.startsWith('https:');
   const throttle = createLoginThrottle({ redis: options.redis });
+  const browserSession = [
+    session({
+      name: secure ? '__Host-gatehouse.sid' : 'gatehouse.sid',
+      secret: options.secretKey,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/' },
+    }),
+  ];
+  // The token, userinfo, introspection and metadata endpoints never need a browser session: the
+  // router asks for the user (and so loads the session) only on its browser-facing routes.
+  const loadSession = (req: Request) =>
+    browserSession.reduce<Promise<void>>(
+      (previous, middleware) =>
+        previous.then(() => new Promise<void>((resolve, reject) => middleware(req, req.res!, (error?: unknown) => (error ? reject(error) : resolve())))),
+      Promise.resolve(),
+    );
   // The session id goes in as well: tokens carry its SHA-256 as `sid`.
-  const currentUser = (req: Request): SessionUser | undefined => (req.user ? { ...(req.user as SessionUser), sessionId: req.sessionID } : undefined);
+  const currentUser = async (req: Request): Promise<SessionUser | undefined> => {
+    if (!req.session) await loadSession(req);
+    return req.user ? { ...(req.user as SessionUser), sessionId: req.sessionID } : undefined;
+  };
   // RP-initiated logout (the core revoked the session's tokens already): passport forgets the user,
   // then the session itself goes, so its id (the tokens' `sid`) is never seen again.
   const endSession = (req: Request, res: Response) =>
@@ -99,14 +124,19 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   // The provider's own logout page: the core revokes the session's tokens and notifies relying
   // parties first, then the browser session ends the same way.
   const signOut = async (req: Request, res: Response) => {
-    const session = currentUser(req);
+    const session = await currentUser(req);
     if (session) await server.logoutSession({ session, requestId: randomUUID() });
     await endSession(req, res);
   };
   const { router: login, passport } = await loginRoutes(stores.users, clock, throttle, stores.events, signOut);
+  browserSession.push(passport.session());
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // First, so the hot endpoints skip everything a browser page needs (DESIGN.md §8).
+  const rateLimits = { ...options.rateLimits, ...(options.redis ? { redis: options.redis } : {}) };
+  app.use(oauthRouter(server, { currentUser, endSession, loginUrl: '/login', logger: options.logger, rateLimits }));
   // Headers for every response; pages set their own stricter Content-Security-Policy.
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } }, strictTransportSecurity: secure }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
@@ -119,18 +149,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       res.status(503).set('Retry-After', '5').json({ status: 'unavailable' });
     }
   });
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  app.use(
-    session({
-      name: secure ? '__Host-gatehouse.sid' : 'gatehouse.sid',
-      secret: options.secretKey,
-      resave: false,
-      saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/' },
-    }),
-  );
-  app.use(passport.session());
-  app.use(oauthRouter(server, { currentUser, endSession, loginUrl: '/login', logger: options.logger }));
+  app.use(...browserSession);
   app.use(login);
   app.get('/', async (req, res) => {
     const user = req.user ? await stores.users.find((req.user as SessionUser).id) : null;

@@ -12,6 +12,12 @@ const envSchema = z
     DATABASE_URL: z.string().optional(),
     REDIS_URL: z.string().optional(),
     MIGRATE_ON_START: z.enum(['true', 'false']).default('true'),
+    /** Seconds applications and users stay cached per process (core's storeCacheSeconds). */
+    STORE_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
+    /** `memory`: every store in this process's memory, nothing persisted (benchmarks, demos). */
+    GATEHOUSE_STORAGE: z.enum(['database', 'memory']).default('database'),
+    /** `off`: no rate limits at the token, introspection and other client endpoints (benchmarks only). */
+    RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   })
   .transform((env) => ({ ...env, PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '') }));
 

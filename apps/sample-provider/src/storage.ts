@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { memoryCodeCache, type CodeCache, type Stores } from '@gatehouse/core';
+import { memoryCodeCache, memoryStores, type CodeCache, type Stores } from '@gatehouse/core';
 import { applyMigrations, connectPostgres, openPglite, prismaStores, type Database } from '@gatehouse/prisma-store';
 import { createRedisClient, redisCodeCache } from '@gatehouse/redis-code-cache';
 import type { Redis } from 'ioredis';
@@ -22,6 +22,7 @@ export interface Storage {
  * always on PGlite, on PostgreSQL unless MIGRATE_ON_START=false.
  */
 export async function openStorage(env: ProviderEnv, secretKey: string, logger: Logger): Promise<Storage> {
+  if (env.GATEHOUSE_STORAGE === 'memory') return memoryStorage(env, logger);
   const database: Database = env.DATABASE_URL
     ? connectPostgres(env.DATABASE_URL, { onIdleClientError: (error) => logger.warn({ err: error }, 'postgres connection closed') })
     : await openPglite(join(env.DATA_DIR, 'pglite'));
@@ -44,6 +45,26 @@ export async function openStorage(env: ProviderEnv, secretKey: string, logger: L
     async close() {
       redis?.disconnect();
       await database.close();
+    },
+  };
+}
+
+/**
+ * GATEHOUSE_STORAGE=memory: the in-memory stores (DATABASE_URL is not read), codes in Redis when
+ * REDIS_URL is set. Everything is lost on exit: for benchmarks and throwaway demos.
+ */
+function memoryStorage(env: ProviderEnv, logger: Logger): Storage {
+  const redis = env.REDIS_URL ? createRedisClient(env.REDIS_URL) : null;
+  redis?.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+  return {
+    stores: memoryStores(),
+    codes: redis ? redisCodeCache(redis) : memoryCodeCache(),
+    redis: redis ?? undefined,
+    async checkReadiness() {
+      await redis?.ping();
+    },
+    async close() {
+      redis?.disconnect();
     },
   };
 }

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '@gatehouse/core';
 import { pino } from 'pino';
+import { answerClientErrors } from '../src/client-errors.js';
 import { createProvider, type Provider, type ProviderOptions } from '../src/create-provider.js';
 import { seedSchema } from '../src/seed/seed-schema.js';
 
@@ -30,6 +31,7 @@ export async function startProvider(
   options: StartOptions = {},
 ): Promise<RunningProvider> {
   const http: Server = createServer();
+  answerClientErrors(http);
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
   const baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

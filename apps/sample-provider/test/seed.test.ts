@@ -67,7 +67,7 @@ describe('seed file', () => {
 
 describe('environment', () => {
   it('applies the documented defaults', () => {
-    expect(readEnv({})).toMatchObject({ PORT: 9000, PUBLIC_URL: 'http://localhost:9000', DATA_DIR: './.data', LOG_LEVEL: 'info' });
+    expect(readEnv({})).toMatchObject({ PORT: 9000, PUBLIC_URL: 'http://localhost:9000', DATA_DIR: './.data', LOG_LEVEL: 'info', STORE_CACHE_SECONDS: 5 });
   });
   it('derives PUBLIC_URL from PORT and strips a trailing slash', () => {
     expect(readEnv({ PORT: '9100' }).PUBLIC_URL).toBe('http://localhost:9100');

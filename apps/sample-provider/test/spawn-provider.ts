@@ -17,6 +17,10 @@ export async function freePort(): Promise<number> {
 export interface ProviderProcess {
   readonly baseUrl: string;
   readonly output: () => string;
+  /** Resolves with the exit code (null when a signal ended the process) once it has exited. */
+  readonly exited: Promise<number | null>;
+  /** Sends `signal` without waiting. */
+  kill(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -32,6 +36,7 @@ export async function spawnProvider(env: Readonly<Record<string, string>>): Prom
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   await new Promise<void>((resolve, reject) => {
@@ -51,6 +56,8 @@ export async function spawnProvider(env: Readonly<Record<string, string>>): Prom
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     output: () => output,
+    exited,
+    kill: (signal) => void child.kill(signal),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

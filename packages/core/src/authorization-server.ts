@@ -7,7 +7,8 @@ import { completeDeviceConsent } from './device/complete-device-consent.js';
 import type { DeviceConsentDecisionInput, DeviceOutcome, DeviceVerificationInput } from './device/device-outcome.js';
 import { deviceVerification } from './device/device-verification.js';
 import { deviceAuthorization, type DeviceAuthorizationInput } from './endpoints/device-authorization.js';
-import { discovery, jwks } from './endpoints/discovery.js';
+import { discovery, jwks, type PublicDocumentInput } from './endpoints/discovery.js';
+import { createPublicDocuments } from './endpoints/public-document.js';
 import { confirmEndSession, endSession, type EndSessionDecisionInput, type EndSessionInput } from './endpoints/end-session.js';
 import { introspection, type IntrospectionInput } from './endpoints/introspection.js';
 import { revocation, type RevocationInput } from './endpoints/revocation.js';
@@ -29,6 +30,9 @@ import type { ServerContext } from './server-context.js';
 import type { CodeCache } from './storage/code-cache.js';
 import type { KeyRecord } from './storage/key-store.js';
 import type { Stores } from './storage/stores.js';
+import { withStoreCache } from './storage/cached-stores.js';
+import { createEventBuffer } from './storage/event-buffer.js';
+import { createOriginRegistry } from './clients/registered-origins.js';
 
 /** Everything createAuthorizationServer needs: settings plus the services it works with. */
 export interface AuthorizationServerConfig extends SettingsInput {
@@ -68,8 +72,8 @@ export interface AuthorizationServer {
   deviceVerification(input: DeviceVerificationInput): Promise<DeviceOutcome>;
   /** The consent page's answer for a device code. */
   completeDeviceConsent(input: DeviceConsentDecisionInput): Promise<DeviceOutcome>;
-  discovery(input: { readonly slug: string; readonly requestId: string }): Promise<EndpointResponse>;
-  jwks(input: { readonly slug: string; readonly requestId: string }): Promise<EndpointResponse>;
+  discovery(input: PublicDocumentInput): Promise<EndpointResponse>;
+  jwks(input: PublicDocumentInput): Promise<EndpointResponse>;
   /** Adds a new version of a named key; it signs from now on, older versions keep verifying. */
   rotateKey(name: string): Promise<KeyRecord>;
   /** OIDC RP-Initiated Logout 1.0 at `/application/o/<slug>/end-session/`. */
@@ -83,6 +87,14 @@ export interface AuthorizationServer {
   logoutSession(input: LogoutSessionInput): Promise<void>;
   /** Resolves once every queued back-channel logout was delivered or given up. */
   backchannelLogoutSettled(): Promise<void>;
+  /**
+   * CORS: true when `origin` (a browser's `Origin` header) is the origin of a registered redirect
+   * URI of the application with `clientId`, or of any application without one. Answered from an
+   * index cached for `originCacheSeconds`, not from the stores.
+   */
+  isRegisteredOrigin(origin: string, clientId?: string): Promise<boolean>;
+  /** Writes the audit events still queued (`token_issued`); call it before closing the stores. */
+  flushEvents(): Promise<void>;
 }
 
 /** Every recorded event also goes to `onEvent`, inside transactions too. */
@@ -112,15 +124,19 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
   const settings = resolveSettings(settingsInput);
   const context: ServerContext = {
     settings,
-    stores: withEventHook(stores, hooks.onEvent),
+    stores: withEventHook(withStoreCache(stores, clock, settings.storeCacheSeconds), hooks.onEvent),
     codes,
     keys: createKeyRing(stores.keys, clock, settings.keyCacheSeconds),
     keySets: createKeySets(),
     clock,
     scopeMappings: new Map([...builtInScopeMappings, ...scopeMappings].map((mapping) => [mapping.scope, mapping])),
     hooks,
+    eventBuffer: createEventBuffer(stores.events, { clock, onRecorded: hooks.onEvent }),
   };
+  const origins = createOriginRegistry(stores.applications, clock, settings.originCacheSeconds);
   const registry = createGrantRegistry(grants);
+  // Published documents change with keys and applications: cached as long as key lists are.
+  const documents = createPublicDocuments(clock, settings.keyCacheSeconds);
   const backchannel = createBackchannelLogout(context, scheduler);
   return {
     settings,
@@ -135,15 +151,18 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
     deviceAuthorization: (input) => deviceAuthorization(context, input),
     deviceVerification: (input) => deviceVerification(context, input),
     completeDeviceConsent: (input) => completeDeviceConsent(context, input),
-    discovery: (input) => discovery(context, registry, input),
-    jwks: (input) => jwks(context, input),
+    discovery: (input) => discovery(context, registry, documents, input),
+    jwks: (input) => jwks(context, documents, input),
     endSession: (input) => endSession(context, backchannel, input),
     confirmEndSession: (input) => confirmEndSession(context, backchannel, input),
     logoutSession: (input) => logoutSession(context, backchannel, input),
     backchannelLogoutSettled: () => backchannel.settled(),
+    isRegisteredOrigin: (origin, clientId) => origins.isRegistered(origin, clientId),
+    flushEvents: () => context.eventBuffer.flush(),
     async rotateKey(name) {
       const key = await rotateKey(stores.keys, name, clock);
       context.keys.invalidate();
+      documents.invalidate();
       return key;
     },
   };

@@ -5,6 +5,8 @@ export interface EndpointResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: unknown;
+  /** The body already serialised (cached documents); written instead of `body` when present. */
+  readonly json?: string;
 }
 
 // RFC 6749 §5.1: responses with tokens or credentials are never cached.

@@ -36,6 +36,9 @@ export { subjectFor } from './users/subject.js';
 
 export { redirectLocation } from './authorize/response-modes.js';
 export { isRegisteredRedirectUri } from './authorize/redirect-uri.js';
+export { authorityPattern, createOriginRegistry, originOf } from './clients/registered-origins.js';
+export type { OriginRegistry } from './clients/registered-origins.js';
+export { claimedClientId } from './clients/claimed-client-id.js';
 export type { AuthorizeInput, ConsentDecisionInput, ResumeInput } from './authorize/authorize.js';
 export type { ReplyTarget, ResponseMode, SessionUser } from './authorize/authorization-request.js';
 export type {
@@ -46,6 +49,7 @@ export type {
   RedirectOutcome,
 } from './authorize/authorization-outcome.js';
 export type { TokenInput } from './endpoints/token.js';
+export type { PublicDocumentInput } from './endpoints/discovery.js';
 export type { UserinfoInput } from './endpoints/userinfo.js';
 export type { RevocationInput } from './endpoints/revocation.js';
 export type { IntrospectionInput } from './endpoints/introspection.js';
@@ -91,6 +95,8 @@ export type { AccessTokenRecord, AccessTokenRecordStore } from './storage/access
 export type { RefreshTokenRecord, RefreshTokenStore, Rotation } from './storage/refresh-token-store.js';
 export type { EncryptionAlgorithm, KeyRecord, KeyStore, SigningAlgorithm } from './storage/key-store.js';
 export type { AuditEvent, EventSink } from './storage/event-sink.js';
+export { createEventBuffer } from './storage/event-buffer.js';
+export type { EventBuffer, EventBufferOptions } from './storage/event-buffer.js';
 export type { CodeCache, Consumed } from './storage/code-cache.js';
 export { memoryStores } from './storage/memory/memory-stores.js';
 export type { MemoryStores } from './storage/memory/memory-stores.js';

@@ -5,6 +5,7 @@ import type { KeyRing } from './keys/key-ring.js';
 import type { KeySets } from './keys/key-sets.js';
 import type { ScopeMapping } from './scopes/scope-mapping.js';
 import type { CodeCache } from './storage/code-cache.js';
+import type { EventBuffer } from './storage/event-buffer.js';
 import type { Stores } from './storage/stores.js';
 
 /**
@@ -21,4 +22,6 @@ export interface ServerContext {
   readonly clock: Clock;
   readonly scopeMappings: ReadonlyMap<string, ScopeMapping>;
   readonly hooks: Hooks;
+  /** Audit events written after the response (`token_issued`), in batches. */
+  readonly eventBuffer: EventBuffer;
 }

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { SessionUser } from '@gatehouse/core';
 import type { Logger } from 'pino';
 import type { GithubOptions } from './github/github-routes.js';
+import type { RateLimitOptions } from './http/rate-limits.js';
 
 /** How the router learns about the host application's users and pages. */
 export interface OAuthRouterOptions {
@@ -23,4 +24,10 @@ export interface OAuthRouterOptions {
    * organization, or `false` to leave those paths to the host application. On by default.
    */
   readonly github?: GithubOptions | false;
+  /**
+   * Rate limits of the token endpoint (per client), introspection (per caller) and failed client
+   * authentication (per address), answered `429` with `Retry-After`; in this process's memory
+   * unless `redis` is given. On with the defaults of `defaultRateLimits`; `false` switches them off.
+   */
+  readonly rateLimits?: RateLimitOptions | false;
 }

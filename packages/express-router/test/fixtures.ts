@@ -23,7 +23,7 @@ import {
   type User,
 } from '@gatehouse/core';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyResult } from 'jose';
-import { oauthRouter } from '../src/index.js';
+import { oauthRouter, type RateLimitOptions } from '../src/index.js';
 import { makeApplication as makeCoreApplication } from '@gatehouse/core/testing';
 
 /** A registered client as the tests know it: the secret in clear, the first redirect URI. */
@@ -207,6 +207,13 @@ export interface TestServerOptions {
   readonly settings?: Omit<SettingsInput, 'baseUrl'>;
   /** Runs back-channel logout retries; timers when absent. */
   readonly scheduler?: Scheduler;
+  /**
+   * The router's rate limits; off unless given, since most suites send many failing requests
+   * from one address on purpose (`test/rate-limit/` tests them).
+   */
+  readonly rateLimits?: RateLimitOptions;
+  /** Express's `trust proxy`: the client address then comes from `X-Forwarded-For`. */
+  readonly trustProxy?: boolean;
 }
 
 export interface TestServer {
@@ -261,8 +268,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
   });
   const app = express();
+  if (options.trustProxy) app.set('trust proxy', true);
   app.use(
     oauthRouter(server, {
+      rateLimits: options.rateLimits ?? false,
       currentUser: (req) => {
         const id = req.get(userHeader);
         if (!id || endedSessions.has(req.get(sessionIdHeader) ?? id)) return null;

@@ -1,8 +1,10 @@
 export { prismaStores } from './prisma-stores.js';
 export type { PrismaStoresOptions } from './prisma-stores.js';
-export { connectPostgres, openPglite } from './database.js';
-export type { Database } from './database.js';
+export { connectPostgres, openPglite, postgresDefaults, QueryDeadlineError } from './database.js';
+export type { Database, PostgresOptions } from './database.js';
+export { databaseUnavailable, isDatabaseUnavailable } from './database-unavailable.js';
 export { applyMigrations, bundledMigrations } from './migrate.js';
 export { readEvents } from './stores/event-sink.js';
+export type { EventFilter } from './stores/event-sink.js';
 export { createSecretBox } from './secret-box.js';
 export type { SecretBox } from './secret-box.js';

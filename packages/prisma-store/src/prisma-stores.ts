@@ -1,5 +1,6 @@
 import type { Stores } from '@gatehouse/core';
 import type { PrismaClient } from './generated/prisma/client.js';
+import { failingFast, mapDatabaseError } from './database-unavailable.js';
 import { createSecretBox, type SecretBox } from './secret-box.js';
 import { prismaAccessTokenRecordStore } from './stores/access-token-record-store.js';
 import { prismaApplicationStore } from './stores/application-store.js';
@@ -19,17 +20,18 @@ export interface PrismaStoresOptions {
   readonly transactionTimeoutMs?: number;
 }
 
+// Every method fails fast: outages become `temporarily_unavailable` (503), other errors stay as they are.
 function storesOn(db: Db, box: SecretBox, inTransaction: <T>(work: (tx: Db) => Promise<T>) => Promise<T>, transaction: Stores['transaction']): Stores {
   return {
-    applications: prismaApplicationStore(db, box),
-    users: prismaUserStore(db, inTransaction),
-    appPasswords: prismaAppPasswordStore(db),
-    grants: prismaGrantStore(db),
-    consents: prismaConsentStore(db),
-    accessTokens: prismaAccessTokenRecordStore(db),
-    refreshTokens: prismaRefreshTokenStore(db, inTransaction),
-    keys: prismaKeyStore(db, box),
-    events: prismaEventSink(db),
+    applications: failingFast(prismaApplicationStore(db, box)),
+    users: failingFast(prismaUserStore(db, inTransaction)),
+    appPasswords: failingFast(prismaAppPasswordStore(db)),
+    grants: failingFast(prismaGrantStore(db)),
+    consents: failingFast(prismaConsentStore(db)),
+    accessTokens: failingFast(prismaAccessTokenRecordStore(db)),
+    refreshTokens: failingFast(prismaRefreshTokenStore(db, inTransaction)),
+    keys: failingFast(prismaKeyStore(db, box)),
+    events: failingFast(prismaEventSink(db)),
     transaction,
   };
 }
@@ -42,18 +44,41 @@ function storesOn(db: Db, box: SecretBox, inTransaction: <T>(work: (tx: Db) => P
  * const database = connectPostgres(process.env.DATABASE_URL!);
  * await applyMigrations(database);
  * const server = createAuthorizationServer({ baseUrl, stores: prismaStores(database.prisma, { secretKey }), codes });
+ *
+ * A database that cannot be reached or does not answer in time (see `connectPostgres`'s timeouts)
+ * makes every call reject with `OAuthError('temporarily_unavailable')`, which the token endpoint
+ * answers with 503 and `Retry-After`; a unit of work that fails so is rolled back whole.
  */
 export function prismaStores(prisma: PrismaClient, options: PrismaStoresOptions): Stores {
   const box = createSecretBox(options.secretKey);
   const timeout = options.transactionTimeoutMs ?? 30_000;
-  const begin = <T>(work: (tx: Db) => Promise<T>): Promise<T> => prisma.$transaction((tx) => work(tx), { timeout, maxWait: timeout });
+  // Failing to begin or to commit is an outage like any other; errors of the work pass through.
+  const begin = async <T>(work: (tx: Db) => Promise<T>): Promise<T> => {
+    try {
+      return await prisma.$transaction((tx) => work(tx), { timeout, maxWait: timeout });
+    } catch (error) {
+      throw mapDatabaseError(error);
+    }
+  };
+  // A transaction-scoped advisory lock: released by COMMIT or ROLLBACK, held across processes.
+  const lock = async (tx: Db, name: string | undefined) => {
+    if (name === undefined) return;
+    try {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${name}))`;
+    } catch (error) {
+      throw mapDatabaseError(error);
+    }
+  };
   const transaction: Stores['transaction'] = (work, transactionOptions) =>
     begin(async (tx) => {
-      // A transaction-scoped advisory lock: released by COMMIT or ROLLBACK, held across processes.
-      if (transactionOptions?.exclusive !== undefined) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${transactionOptions.exclusive}))`;
-      // Inside a transaction everything runs on `tx`; nested units of work join it.
+      await lock(tx, transactionOptions?.exclusive);
+      // Inside a transaction everything runs on `tx`; nested units of work join it, and a nested
+      // `exclusive` takes its lock on it, held until the outer transaction ends.
       const join = <T>(inner: (db: Db) => Promise<T>) => inner(tx);
-      const scoped: Stores = storesOn(tx, box, join, (nested) => nested(scoped));
+      const scoped: Stores = storesOn(tx, box, join, async (nested, nestedOptions) => {
+        await lock(tx, nestedOptions?.exclusive);
+        return nested(scoped);
+      });
       return work(scoped);
     });
   return storesOn(prisma, box, begin, transaction);

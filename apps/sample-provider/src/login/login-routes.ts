@@ -1,14 +1,40 @@
 import { hash, verify } from '@node-rs/argon2';
-import express, { type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { isUsable, randomToken, type Clock, type EventSink, type SessionUser, type UserStore } from '@gatehouse/core';
-import { csrfField, csrfToken, pageCsp, verifyCsrfToken, writeHtml } from '@gatehouse/express-router';
+import { csrfField, csrfToken, pageCsp, renderPage, verifyCsrfToken, writeHtml } from '@gatehouse/express-router';
+import { z } from 'zod';
 import { renderLoginPage, renderLogoutPage } from './pages.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { safeNext } from './safe-next.js';
 
 const failedLogin = 'Invalid username or password.';
+const unreadableForm = 'The form could not be read. Please try again.';
+
+// The forms as the handlers read them: one text value per field (express.urlencoded makes a
+// repeated field an array), no longer than a person types. Other fields are ignored.
+// No control characters (PostgreSQL refuses NUL in a lookup); a password may have TAB.
+const text = (max: number, chars = /^[^\x00-\x1f\x7f]*$/) => z.string().max(max).regex(chars).optional();
+const loginForm = z.object({ username: text(256), password: text(1024, /^[^\x00-\x08\x0a-\x1f\x7f]*$/), next: text(2048), [csrfField]: text(128) });
+const logoutForm = z.object({ decision: text(16), [csrfField]: text(128) });
+
+const urlencoded = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 50 });
+
+/**
+ * express.urlencoded, with what it refuses (a body over the limit, too many fields, another
+ * charset, a body cut short) answered by `refuse` with its 4xx status instead of reaching the
+ * error handler as a 500.
+ */
+function formBody(refuse: (req: Request, res: Response, status: number) => void): RequestHandler {
+  return (req, res, next) =>
+    urlencoded(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const status = (error as { status?: unknown }).status;
+      if (typeof status === 'number' && status >= 400 && status < 500) return refuse(req, res, status);
+      next(error);
+    });
+}
 
 /**
  * Password login with passport-local against the UserStore (argon2id hashes), and logout.
@@ -42,17 +68,22 @@ export async function loginRoutes(
   passport.deserializeUser((user: SessionUser, done) => done(null, user));
 
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '8kb' });
+  const loginPage = (req: Request, res: Response, status: number, fields: { readonly next?: string | undefined; readonly username?: string | undefined }, error: string) =>
+    writeHtml(res, status, renderLoginPage({ csrfToken: csrfToken(req, res), next: safeNext(fields.next), username: fields.username ?? '', error }), pageCsp);
+  const unreadableLogin = (req: Request, res: Response, status: number) => loginPage(req, res, status, {}, unreadableForm);
+  const unreadableLogout = (_req: Request, res: Response, status: number) =>
+    writeHtml(res, status, renderPage('Sign out', `<h1>Sign out</h1><p class="error" role="alert">${unreadableForm}</p><p><a href="/logout">Back</a></p>`), pageCsp);
 
   router.get('/login', (req, res) => {
     const next = safeNext(req.query['next']);
     writeHtml(res, 200, renderLoginPage({ csrfToken: csrfToken(req, res), next }), pageCsp);
   });
-  router.post('/login', form, (req, res, next) => {
-    const body = req.body as Record<string, string | undefined>;
-    const target = safeNext(body['next']);
-    const again = (status: number, error: string) =>
-      writeHtml(res, status, renderLoginPage({ csrfToken: csrfToken(req, res), next: target, username: body['username'] ?? '', error }), pageCsp);
+  router.post('/login', formBody(unreadableLogin), (req, res, next) => {
+    const parsed = loginForm.safeParse(req.body ?? {});
+    if (!parsed.success) return unreadableLogin(req, res, 400);
+    const body = parsed.data;
+    const target = safeNext(body.next);
+    const again = (status: number, error: string) => loginPage(req, res, status, { next: target, username: body.username }, error);
     if (!verifyCsrfToken(req, body[csrfField])) return again(400, 'The form expired. Please sign in again.');
     const username = body['username'] ?? '';
     const ip = req.ip ?? 'unknown';
@@ -87,9 +118,11 @@ export async function loginRoutes(
     if (!user) return res.redirect(302, '/');
     writeHtml(res, 200, renderLogoutPage({ csrfToken: csrfToken(req, res), username: user.username }), pageCsp);
   });
-  router.post('/logout', form, (req, res, next) => {
-    const body = req.body as Record<string, string | undefined>;
-    if (!verifyCsrfToken(req, body[csrfField]) || body['decision'] !== 'allow') return res.redirect(303, '/');
+  router.post('/logout', formBody(unreadableLogout), (req, res, next) => {
+    const parsed = logoutForm.safeParse(req.body ?? {});
+    if (!parsed.success) return unreadableLogout(req, res, 400);
+    const body = parsed.data;
+    if (!verifyCsrfToken(req, body[csrfField]) || body.decision !== 'allow') return res.redirect(303, '/');
     signOut(req, res).then(() => res.redirect(303, '/'), next);
   });
   return { router, passport };

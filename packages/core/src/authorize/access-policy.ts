@@ -7,8 +7,20 @@ export function mayUseApplication(application: Application, user: { readonly gro
   return application.allowedGroups.length === 0 || user.groups.some((group) => application.allowedGroups.includes(group));
 }
 
-/** The application's access policy, then the configured scope policy hook. */
-export async function isAuthorized(context: Pick<ServerContext, 'hooks'>, policy: ScopePolicyContext): Promise<boolean> {
-  if (!mayUseApplication(policy.application, policy.user)) return false;
-  return (await context.hooks.authorizeScopes?.(policy)) ?? true;
+/**
+ * The application's access policy, then the configured scope policy hook. A denial is recorded
+ * as a `policy_denied` audit event, with the policy that denied (`allowed_groups` or `hook`).
+ */
+export async function isAuthorized(context: Pick<ServerContext, 'hooks' | 'stores' | 'clock'>, policy: ScopePolicyContext, requestId: string): Promise<boolean> {
+  const deniedBy = !mayUseApplication(policy.application, policy.user) ? 'allowed_groups' : ((await context.hooks.authorizeScopes?.(policy)) ?? true) ? null : 'hook';
+  if (deniedBy === null) return true;
+  await context.stores.events.record({
+    action: 'policy_denied',
+    at: context.clock.now(),
+    applicationId: policy.application.id,
+    userId: policy.user.id,
+    requestId,
+    context: { policy: deniedBy, grantType: policy.grantType, scopes: policy.scopes },
+  });
+  return false;
 }

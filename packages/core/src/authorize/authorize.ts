@@ -8,7 +8,7 @@ import { isAuthorized } from './access-policy.js';
 import type { AuthorizationOutcome, ErrorOutcome, RedirectOutcome } from './authorization-outcome.js';
 import { authorizationResponse } from './authorization-response.js';
 import type { AuthorizationRequest, ReplyTarget, SessionUser } from './authorization-request.js';
-import { consentState, rememberConsent } from './consent.js';
+import { consentState, recordConsentDecision, rememberConsent } from './consent.js';
 import { consumeInteraction, createInteraction } from './interaction.js';
 import { parseAuthorizationRequest, resolveReplyTarget } from './parse-authorization-request.js';
 
@@ -86,7 +86,7 @@ async function proceed(
     return { kind: 'login', interactionId, loginHint: request.loginHint, reauthenticate: user !== null };
   }
   const policy = { user, application, scopes: request.scopes, grantType: 'authorization_code', codeVerifier: undefined, jwt: undefined, redirectUri: request.redirectUri };
-  if (!(await isAuthorized(context, policy))) throw new OAuthError('access_denied', 'the user may not use this application with these scopes');
+  if (!(await isAuthorized(context, policy, requestId))) throw new OAuthError('access_denied', 'the user may not use this application with these scopes');
   const consent = await consentState(context, application, request, user.id);
   if (!consent.ask) return authorizationResponse(context, request, application, session, requestId);
   if (request.prompt.includes('none')) throw new OAuthError('consent_required', 'the user has not consented yet');
@@ -169,6 +169,8 @@ export async function completeConsent(context: ServerContext, input: ConsentDeci
   if (!input.session || input.session.id !== session.id) return errorPage('this consent request belongs to another session', 'access_denied');
   try {
     const application = await findApplication(context, request);
+    const answer = { applicationId: application.id, userId: session.id, scopes: request.scopes, requestId: input.requestId, grantType: 'authorization_code' };
+    await recordConsentDecision(context, input.decision, answer);
     if (input.decision === 'deny') throw new OAuthError('access_denied', 'the user denied the request');
     await rememberConsent(context, application, [...new Set([...granted, ...request.scopes])], session.id);
     return await authorizationResponse(context, request, application, session, input.requestId);

@@ -31,3 +31,19 @@ export async function rememberConsent(
   const expiresAt = application.consent === 'expiring' ? context.clock.now() + application.consentDurationSeconds : null;
   await context.stores.consents.save({ userId, applicationId: application.id, scopes, expiresAt });
 }
+
+/** The user's answer on a consent page, as a `consent_given` or `consent_denied` audit event. */
+export async function recordConsentDecision(
+  context: Pick<ServerContext, 'stores' | 'clock'>,
+  decision: 'allow' | 'deny',
+  event: { readonly applicationId: string; readonly userId: string; readonly scopes: readonly string[]; readonly requestId: string; readonly grantType: string },
+): Promise<void> {
+  await context.stores.events.record({
+    action: decision === 'allow' ? 'consent_given' : 'consent_denied',
+    at: context.clock.now(),
+    applicationId: event.applicationId,
+    userId: event.userId,
+    requestId: event.requestId,
+    context: { scopes: event.scopes, grantType: event.grantType },
+  });
+}

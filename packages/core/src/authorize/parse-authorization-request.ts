@@ -1,6 +1,7 @@
 import type { Application } from '../clients/application.js';
 import { issuerFor } from '../clients/issuer.js';
 import { OAuthError, invalidRequest } from '../errors/oauth-error.js';
+import { authorizationSyntax, checkParams, replyTargetSyntax } from '../params/param-syntax.js';
 import { parseCodeChallenge } from '../pkce.js';
 import { parseScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
@@ -41,6 +42,8 @@ export async function resolveReplyTarget(
   context: Pick<ServerContext, 'stores' | 'settings'>,
   options: { readonly defaultRedirectUri?: boolean } = {},
 ): Promise<{ readonly application: Application; readonly target: ReplyTarget; readonly redirectUriImplied: boolean }> {
+  // Nothing that is echoed or looked up goes further unchecked; never redirected, like step one's other errors.
+  checkParams(replyTargetSyntax, params, { redirectable: false });
   const clientId = params['client_id'];
   if (!clientId) throw invalidRequest('client_id is required', { redirectable: false });
   const found = await context.stores.applications.findByClientId(clientId);
@@ -67,6 +70,7 @@ export function parseAuthorizationRequest(
   target: ReplyTarget,
   settings: Pick<ServerContext['settings'], 'allowPlainPkce'>,
 ): AuthorizationRequest {
+  checkParams(authorizationSyntax, params);
   // OIDC Core §6: request objects are not supported (discovery says so).
   if (params['request'] !== undefined) throw new OAuthError('request_not_supported', 'the request parameter is not supported');
   if (params['request_uri'] !== undefined) {

@@ -7,7 +7,7 @@ const forbiddenSchemes = new Set(['javascript:', 'data:', 'vbscript:']);
 
 const compiled = new Map<string, RegExp | null>();
 /** A regex entry, anchored at both ends (CVE-2024-52289); null when it does not compile. */
-function compileEntry(pattern: string): RegExp | null {
+export function compileEntry(pattern: string): RegExp | null {
   let regex = compiled.get(pattern);
   if (regex === undefined) {
     try {

@@ -15,12 +15,16 @@ export interface ClientCredentials {
 
 // RFC 6749 §2.3.1: id and secret are form-encoded before Basic encoding. Like authentik, a raw
 // `+` stays `+`: clients that skip the encoding are far more common than secrets with spaces.
+// RFC 6749 Appendix A.1/A.2: client_id and client_secret are VSCHAR (%x20-7E).
 function decodeBasicPart(value: string): string {
+  let decoded: string;
   try {
-    return decodeURIComponent(value);
+    decoded = decodeURIComponent(value);
   } catch {
     throw invalidRequest('the Authorization header is not valid Basic credentials');
   }
+  if (!/^[\x20-\x7e]*$/.test(decoded)) throw invalidRequest('the Authorization header is not valid Basic credentials');
+  return decoded;
 }
 
 function readBasic(params: Readonly<Record<string, string | undefined>>, authorization: string): ClientCredentials {

@@ -28,11 +28,23 @@ export const defaults = {
    */
   keyCacheSeconds: 60,
   /**
+   * How long the index of registered browser origins (the origins of every redirect URI, for
+   * CORS at the token, userinfo, revocation and introspection endpoints) stays cached in a process.
+   * A new or changed application's origin is accepted within this time.
+   */
+  originCacheSeconds: 30,
+  /**
    * After a refresh token is rotated, a second refresh with the old token within this many
    * seconds gets the same successor instead of revoking the grant: concurrent requests of one
    * client (two tabs, a retry after a lost response) are not an attack (RFC 9700 §4.14.2).
    */
   refreshTokenGraceSeconds: 5,
+  /**
+   * How long applications and users read from the stores stay cached in a process. 0 (no cache)
+   * by default, so every change is seen at once; a few seconds spares a durable store a query per
+   * request, and another process's changes (a deactivated user) then take up to that long.
+   */
+  storeCacheSeconds: 0,
   /**
    * Lifetime of back-channel logout tokens. They are delivered at once and only mean "this
    * session ended", so a short life limits replay (Back-Channel Logout 1.0 §2.4, §2.6).

@@ -38,7 +38,9 @@ describe('resolveSettings', () => {
       subjectSalt: 'gatehouse',
       acr: 'urn:gatehouse:acr:default',
       keyCacheSeconds: 60,
+      originCacheSeconds: 30,
       refreshTokenGraceSeconds: 5,
+      storeCacheSeconds: 0,
       logoutTokenTtlSeconds: 120,
       backchannelLogoutAttempts: 4,
       backchannelLogoutRetrySeconds: 2,
@@ -46,11 +48,11 @@ describe('resolveSettings', () => {
       // Random per server when not configured.
       secretKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
-    expect(defaults).toEqual({ interactionTtlSeconds: 600, allowPlainPkce: true, subjectSalt: 'gatehouse', acr: 'urn:gatehouse:acr:default', keyCacheSeconds: 60, refreshTokenGraceSeconds: 5, logoutTokenTtlSeconds: 120, backchannelLogoutAttempts: 4, backchannelLogoutRetrySeconds: 2, backchannelLogoutTimeoutSeconds: 5 });
+    expect(defaults).toEqual({ interactionTtlSeconds: 600, allowPlainPkce: true, subjectSalt: 'gatehouse', acr: 'urn:gatehouse:acr:default', keyCacheSeconds: 60, originCacheSeconds: 30, refreshTokenGraceSeconds: 5, storeCacheSeconds: 0, logoutTokenTtlSeconds: 120, backchannelLogoutAttempts: 4, backchannelLogoutRetrySeconds: 2, backchannelLogoutTimeoutSeconds: 5 });
   });
 
   it('keeps given values over the defaults', () => {
-    const input = { baseUrl: 'https://id.example.com', interactionTtlSeconds: 120, allowPlainPkce: false, subjectSalt: 'install-1', acr: 'urn:example:loa:2', keyCacheSeconds: 0, refreshTokenGraceSeconds: 0, logoutTokenTtlSeconds: 60, backchannelLogoutAttempts: 1, backchannelLogoutRetrySeconds: 0, backchannelLogoutTimeoutSeconds: 1, secretKey: 's'.repeat(32) };
+    const input = { baseUrl: 'https://id.example.com', interactionTtlSeconds: 120, allowPlainPkce: false, subjectSalt: 'install-1', acr: 'urn:example:loa:2', keyCacheSeconds: 0, originCacheSeconds: 5, refreshTokenGraceSeconds: 0, storeCacheSeconds: 5, logoutTokenTtlSeconds: 60, backchannelLogoutAttempts: 1, backchannelLogoutRetrySeconds: 0, backchannelLogoutTimeoutSeconds: 1, secretKey: 's'.repeat(32) };
     expect(resolveSettings(input)).toEqual(input);
   });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isAuthorized } from '../authorize/access-policy.js';
 import type { ErrorOutcome } from '../authorize/authorization-outcome.js';
-import { rememberConsent } from '../authorize/consent.js';
+import { recordConsentDecision, rememberConsent } from '../authorize/consent.js';
 import { OAuthError, toOAuthError } from '../errors/oauth-error.js';
 import type { ServerContext } from '../server-context.js';
 import { deviceCodeGrantType, deviceCodeTombstoneSeconds, deviceKeys, type DeviceDecision } from './device-code-record.js';
@@ -33,18 +33,22 @@ async function complete(context: Context, input: DeviceConsentDecisionInput): Pr
   if (!request) return errorPage('This code has expired. Start again on your device.');
   const { application, record } = request;
   const done: DeviceOutcome = { kind: 'done', decision: input.decision, application: { name: application.name, slug: application.slug } };
+  const answer = { applicationId: application.id, userId: session.id, scopes: record.scopes, requestId: input.requestId, grantType: deviceCodeGrantType };
   if (input.decision === 'deny') {
-    return (await decide(context, request, { kind: 'denied' })) ? done : errorPage('This code has already been used.');
+    if (!(await decide(context, request, { kind: 'denied' }))) return errorPage('This code has already been used.');
+    await recordConsentDecision(context, 'deny', answer);
+    return done;
   }
 
   const user = await signedInUser(context, input.session);
   const policy = { application, scopes: record.scopes, grantType: deviceCodeGrantType, codeVerifier: undefined, jwt: undefined, redirectUri: undefined };
-  if (!user || !(await isAuthorized(context, { ...policy, user }))) return errorPage(`You may not use ${application.name}.`, 'access_denied');
+  if (!user || !(await isAuthorized(context, { ...policy, user }, input.requestId))) return errorPage(`You may not use ${application.name}.`, 'access_denied');
   // The session answering now: it may have signed in again since the code was entered.
   const current = input.session;
   const approval: DeviceDecision = { kind: 'approved', grantId: randomUUID(), userId: user.id, authTime: current.authTime, amr: current.amr ?? [] };
   if (!(await decide(context, request, approval))) return errorPage('This code has already been used.');
   await rememberConsent(context, application, [...new Set([...granted, ...record.scopes])], user.id);
+  await recordConsentDecision(context, 'allow', answer);
   await context.stores.events.record({
     action: 'authorize_application',
     at: context.clock.now(),

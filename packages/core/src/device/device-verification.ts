@@ -74,7 +74,7 @@ async function verify(context: Context, input: DeviceVerificationInput): Promise
     jwt: undefined,
     redirectUri: undefined,
   };
-  if (!(await isAuthorized(context, policy))) return errorPage('access_denied', `You may not use ${request.application.name}.`);
+  if (!(await isAuthorized(context, policy, input.requestId))) return errorPage('access_denied', `You may not use ${request.application.name}.`);
   return consentPage(context, request, user, input.session);
 }
 

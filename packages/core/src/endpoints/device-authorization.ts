@@ -11,6 +11,7 @@ import {
 import { formatUserCode, generateUserCode } from '../device/user-code.js';
 import { type EndpointResponse, errorResponse, noStore } from '../endpoint-response.js';
 import { OAuthError, toOAuthError } from '../errors/oauth-error.js';
+import { checkParams, deviceAuthorizationSyntax } from '../params/param-syntax.js';
 import { specialScopes } from '../scopes/scope-mapping.js';
 import { narrowScopes, parseScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
@@ -75,6 +76,7 @@ function toDeviceAuthorizationResponseBody(deviceCode: string, userCode: string,
  */
 export async function deviceAuthorization(context: Context, input: DeviceAuthorizationInput): Promise<EndpointResponse> {
   try {
+    checkParams(deviceAuthorizationSyntax, input.params);
     const application = await authenticateClient(context, readClientCredentials(input.params, input.authorization));
     const scopes = await grantableScopes(context, application, input);
     const deviceCode = randomToken();

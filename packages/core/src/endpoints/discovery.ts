@@ -3,9 +3,9 @@ import { issuerFor } from '../clients/issuer.js';
 import type { EndpointResponse } from '../endpoint-response.js';
 import type { GrantRegistry } from '../grants/registry.js';
 import type { ServerContext } from '../server-context.js';
+import type { PublicDocuments } from './public-document.js';
 import { contentEncryption } from '../tokens/encrypt-jwt.js';
 
-const publicCache = { 'cache-control': 'public, max-age=300' };
 const notFound = (requestId: string): EndpointResponse => ({
   status: 404,
   headers: {},
@@ -78,16 +78,26 @@ async function metadata(context: Context, grants: GrantRegistry, application: Ap
   };
 }
 
+/** What a request for a published document carries. */
+export interface PublicDocumentInput {
+  readonly slug: string;
+  readonly requestId: string;
+  /** The client's `If-None-Match`, for a 304 when its copy is current. */
+  readonly ifNoneMatch?: string;
+}
+
 /** OpenID Provider metadata (OIDC Discovery §3, RFC 8414 §2) of one application. */
-export async function discovery(context: Context, grants: GrantRegistry, input: { readonly slug: string; readonly requestId: string }): Promise<EndpointResponse> {
-  const application = await context.stores.applications.findBySlug(input.slug);
-  if (!application) return notFound(input.requestId);
-  return { status: 200, headers: publicCache, body: await metadata(context, grants, application) };
+export function discovery(context: Context, grants: GrantRegistry, documents: PublicDocuments, input: PublicDocumentInput): Promise<EndpointResponse> {
+  return documents.serve(`discovery:${input.slug}`, input.ifNoneMatch, async () => {
+    const application = await context.stores.applications.findBySlug(input.slug);
+    return application ? metadata(context, grants, application) : null;
+  }, () => notFound(input.requestId));
 }
 
 /** The application's public keys (RFC 7517 §5); `{"keys":[]}` when it signs with HS256. */
-export async function jwks(context: Pick<ServerContext, 'stores' | 'keys'>, input: { readonly slug: string; readonly requestId: string }): Promise<EndpointResponse> {
-  const application = await context.stores.applications.findBySlug(input.slug);
-  if (!application) return notFound(input.requestId);
-  return { status: 200, headers: publicCache, body: await context.keys.jwksFor(application) };
+export function jwks(context: Pick<ServerContext, 'stores' | 'keys'>, documents: PublicDocuments, input: PublicDocumentInput): Promise<EndpointResponse> {
+  return documents.serve(`jwks:${input.slug}`, input.ifNoneMatch, async () => {
+    const application = await context.stores.applications.findBySlug(input.slug);
+    return application ? context.keys.jwksFor(application) : null;
+  }, () => notFound(input.requestId));
 }

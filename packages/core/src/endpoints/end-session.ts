@@ -7,6 +7,7 @@ import { verifyIdTokenHint, type IdTokenHint } from '../logout/id-token-hint.js'
 import { logoutSession } from '../logout/logout-session.js';
 import { consumePendingLogout, createPendingLogout } from '../logout/pending-logout.js';
 import { postLogoutRedirect } from '../logout/post-logout-redirect.js';
+import { checkParams, endSessionSyntax } from '../params/param-syntax.js';
 import type { ServerContext } from '../server-context.js';
 import { subjectFor } from '../users/subject.js';
 import type { User } from '../users/user.js';
@@ -54,6 +55,7 @@ export async function endSession(context: Context, backchannel: BackchannelLogou
     const { params, session } = input;
     const application = await context.stores.applications.findBySlug(input.slug);
     if (!application) throw new OAuthError('invalid_request', 'no application with this slug', { status: 404, redirectable: false });
+    checkParams(endSessionSyntax, params, { redirectable: false });
     const clientId = params['client_id'];
     // §2: client_id, alone or with a hint, must be the client of this endpoint and of the hint.
     if (clientId !== undefined && clientId !== application.clientId) {

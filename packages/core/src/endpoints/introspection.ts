@@ -3,6 +3,7 @@ import { authenticateClient, readClientCredentials } from '../clients/authentica
 import { issuerFor } from '../clients/issuer.js';
 import { type EndpointResponse, errorResponse, noStore } from '../endpoint-response.js';
 import { invalidClient, invalidRequest, toOAuthError } from '../errors/oauth-error.js';
+import { checkParams, tokenLookupSyntax } from '../params/param-syntax.js';
 import { formatScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
 import { digestToken } from '../tokens/opaque-token.js';
@@ -92,6 +93,7 @@ async function asRefreshToken(context: ServerContext, reader: Application, token
  */
 export async function introspection(context: ServerContext, input: IntrospectionInput): Promise<EndpointResponse> {
   try {
+    checkParams(tokenLookupSyntax, input.params);
     const reader = await caller(context, input);
     const token = input.params['token'];
     if (!token) throw invalidRequest('token is required');

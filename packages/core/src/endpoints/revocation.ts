@@ -2,6 +2,7 @@ import { authenticateClient, readClientCredentials } from '../clients/authentica
 import { type EndpointResponse, errorResponse, noStore } from '../endpoint-response.js';
 import { invalidRequest, toOAuthError } from '../errors/oauth-error.js';
 import { revokeGrant } from '../grants/revoke-grant.js';
+import { checkParams, tokenLookupSyntax } from '../params/param-syntax.js';
 import type { ServerContext } from '../server-context.js';
 import { digestToken } from '../tokens/opaque-token.js';
 import { verifyAccessToken } from '../tokens/verify-access-token.js';
@@ -25,15 +26,26 @@ async function revokeRefreshToken(context: Context, token: string, applicationId
   return true;
 }
 
-/** An access token of this client: only that token. */
-async function revokeAccessToken(context: Context, token: string, applicationId: string): Promise<boolean> {
+/** An access token of this client: only that token, recorded as `token_revoked`. */
+async function revokeAccessToken(context: Context, token: string, applicationId: string, requestId: string): Promise<boolean> {
+  let record: Awaited<ReturnType<typeof verifyAccessToken>>['record'];
   try {
-    const { record } = await verifyAccessToken(context, token);
-    if (record.applicationId === applicationId) await context.stores.accessTokens.revoke(record.jti, context.clock.now());
-    return true;
+    ({ record } = await verifyAccessToken(context, token));
   } catch {
     return false;
   }
+  if (record.applicationId !== applicationId) return true;
+  const at = context.clock.now();
+  await context.stores.accessTokens.revoke(record.jti, at);
+  await context.stores.events.record({
+    action: 'token_revoked',
+    at,
+    applicationId,
+    userId: record.userId,
+    requestId,
+    context: { reason: 'access_token_revoked', jti: record.jti },
+  });
+  return true;
 }
 
 /**
@@ -43,13 +55,14 @@ async function revokeAccessToken(context: Context, token: string, applicationId:
  */
 export async function revocation(context: Context, input: RevocationInput): Promise<EndpointResponse> {
   try {
+    checkParams(tokenLookupSyntax, input.params);
     const application = await authenticateClient(context, readClientCredentials(input.params, input.authorization));
     const token = input.params['token'];
     if (!token) throw invalidRequest('token is required');
     const refreshFirst = input.params['token_type_hint'] === 'refresh_token';
     const tries = refreshFirst
-      ? [() => revokeRefreshToken(context, token, application.id, input.requestId), () => revokeAccessToken(context, token, application.id)]
-      : [() => revokeAccessToken(context, token, application.id), () => revokeRefreshToken(context, token, application.id, input.requestId)];
+      ? [() => revokeRefreshToken(context, token, application.id, input.requestId), () => revokeAccessToken(context, token, application.id, input.requestId)]
+      : [() => revokeAccessToken(context, token, application.id, input.requestId), () => revokeRefreshToken(context, token, application.id, input.requestId)];
     for (const attempt of tries) if (await attempt()) break;
     return { status: 200, headers: noStore, body: {} };
   } catch (error) {

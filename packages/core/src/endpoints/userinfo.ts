@@ -1,5 +1,6 @@
 import { type EndpointResponse, errorResponse, noStore } from '../endpoint-response.js';
 import { OAuthError, invalidRequest, invalidToken, toOAuthError } from '../errors/oauth-error.js';
+import { checkParams, userinfoSyntax } from '../params/param-syntax.js';
 import { resolveClaims } from '../scopes/resolve-claims.js';
 import type { ServerContext } from '../server-context.js';
 import { verifyAccessToken } from '../tokens/verify-access-token.js';
@@ -32,6 +33,7 @@ function bearerChallenge(error: OAuthError | null): Record<string, string> {
 /** The OIDC UserInfo endpoint (OIDC Core §5.3): the claims of the token's scopes, as they are now. */
 export async function userinfo(context: ServerContext, input: UserinfoInput): Promise<EndpointResponse> {
   try {
+    checkParams(userinfoSyntax, input.params);
     const token = readBearerToken(input);
     if (token === null) return errorResponse(invalidToken('an access token is required'), input.requestId, bearerChallenge(null));
     const { application, record } = await verifyAccessToken(context, token);

@@ -73,6 +73,13 @@ describe('OAuthError', () => {
       expect(new OAuthError('invalid_request', description).description).toBe(expected);
     });
 
+    it('bounds a description that quotes the request at 256 characters', () => {
+      const description = new OAuthError('unsupported_grant_type', `grant_type ${'g'.repeat(10_000)} is not supported`).description;
+      expect(description).toHaveLength(256);
+      expect(description).toBe(`grant_type ${'g'.repeat(242)}...`);
+      expect(new OAuthError('invalid_request', 'x'.repeat(256)).description).toBe('x'.repeat(256));
+    });
+
     it('keeps every allowed character and replaces every other ASCII one', () => {
       const all = String.fromCharCode(...Array.from({ length: 128 }, (_, i) => i));
       const allowed = (code: number) => code === 0x20 || code === 0x21 || (code >= 0x23 && code <= 0x5b) || (code >= 0x5d && code <= 0x7e);

@@ -17,6 +17,10 @@ export interface OAuthErrorOptions {
 
 // RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
 const unsafeDescriptionChars = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
+// Descriptions may quote what the client sent: bounded, so an error redirect stays readable.
+const maxDescriptionLength = 256;
+const bounded = (description: string): string =>
+  description.length > maxDescriptionLength ? `${description.slice(0, maxDescriptionLength - 3)}...` : description;
 
 /** The one error type of Gatehouse: an OAuth error code with a public description. */
 export class OAuthError extends Error {
@@ -31,7 +35,7 @@ export class OAuthError extends Error {
     super(`${code}: ${description}`, { cause: options.cause });
     this.name = 'OAuthError';
     this.code = code;
-    this.description = description.replace(unsafeDescriptionChars, ' ');
+    this.description = bounded(description.replace(unsafeDescriptionChars, ' '));
     this.status = options.status ?? oauthErrorStatus[code];
     this.detail = options.detail;
     this.redirectable = options.redirectable ?? true;

@@ -1,6 +1,6 @@
 import { isAuthorized } from '../authorize/access-policy.js';
 import { authorizationCodeKey, type AuthorizationCode } from '../authorize/authorization-code.js';
-import { invalidGrant, invalidRequest } from '../errors/oauth-error.js';
+import { OAuthError, invalidGrant, invalidRequest } from '../errors/oauth-error.js';
 import { verifyCodeVerifier } from '../pkce.js';
 import type { ServerContext } from '../server-context.js';
 import type { Grant } from '../storage/grant-store.js';
@@ -12,21 +12,88 @@ import type { TokenGrantHandler, TokenRequest } from './token-grant-handler.js';
 
 type Context = Pick<ServerContext, 'codes' | 'stores' | 'keys' | 'clock' | 'settings' | 'scopeMappings' | 'hooks'>;
 
-/** Takes the code out of the cache; a second use revokes everything the first one minted. */
-async function consumeCode(context: Context, request: TokenRequest): Promise<AuthorizationCode> {
+/**
+ * Why the unit of work that records a code's tokens gave up: the code had been redeemed already.
+ * Thrown inside the transaction so that it rolls back; the replay is answered after it.
+ */
+class CodeAlreadyUsed extends Error {}
+
+/**
+ * The lock of one grant. The redemption that records a code's grant and tokens and every replay of
+ * that code take it, so a replay arriving while the first redemption is still being recorded waits
+ * for it to commit, and then revokes what it recorded instead of missing it.
+ */
+const grantLock = (grantId: string): string => `gatehouse:grant:${grantId}`;
+
+/**
+ * The code's entry, read without consuming it: a code is consumed when the exchange is refused,
+ * or inside the transaction that records its grant and tokens, so an exchange that fails for a
+ * backend outage leaves it redeemable.
+ */
+async function findCode(context: Context, request: TokenRequest): Promise<{ key: string; code: AuthorizationCode }> {
   const code = request.params['code'];
   if (!code) throw invalidRequest('code is required');
-  const consumed = await context.codes.consume<AuthorizationCode>(authorizationCodeKey(code));
+  const key = authorizationCodeKey(code);
+  const value = await context.codes.find<AuthorizationCode>(key);
+  if (!value) throw invalidGrant('the authorization code is invalid or has expired');
+  return { key, code: value };
+}
+
+/** Takes the code out of the cache; exactly one of concurrent redemptions gets it fresh. */
+async function consumeCode(context: Context, key: string): Promise<void> {
+  const consumed = await context.codes.consume<AuthorizationCode>(key);
   if (!consumed) throw invalidGrant('the authorization code is invalid or has expired');
-  if (consumed.alreadyConsumed) {
-    await revokeGrant(context, consumed.value.grantId, {
-      action: 'authorization_code_replayed',
-      applicationId: consumed.value.applicationId,
-      requestId: request.requestId,
-    });
-    throw invalidGrant('the authorization code was already used');
+  if (consumed.alreadyConsumed) throw new CodeAlreadyUsed();
+}
+
+/**
+ * A refused exchange (wrong client, redirect URI or verifier, inactive user, policy) uses the code
+ * up all the same, as a redemption would; one that turns out to be a replay is answered as such.
+ */
+async function useUp(context: Context, key: string, code: AuthorizationCode, request: TokenRequest): Promise<void> {
+  const consumed = await context.codes.consume<AuthorizationCode>(key);
+  if (consumed?.alreadyConsumed) await revokeReplayed(context, code, request);
+}
+
+/** The user the tokens are for, once the code is shown to be this client's to redeem. */
+async function checkRedemption(context: Context, request: TokenRequest, key: string, code: AuthorizationCode): Promise<User> {
+  try {
+    checkBinding(code, request);
+    verifyCodeVerifier(code.pkce, request.params['code_verifier']);
+    const user = await findActiveUser(context, code.userId);
+    await checkPolicy(context, request, code, user);
+    return user;
+  } catch (error) {
+    // Refusals (4xx) use the code up; an outage (503) or a fault leaves it for the retry.
+    if (error instanceof OAuthError && error.status < 500) await useUp(context, key, code, request);
+    throw error;
   }
-  return consumed.value;
+}
+
+/** RFC 6749 §4.1.2: a second use revokes everything the first one minted, under the grant's lock. */
+async function revokeReplayed(context: Context, code: AuthorizationCode, request: TokenRequest): Promise<never> {
+  await context.stores.transaction(
+    (stores) =>
+      revokeGrant({ ...context, stores }, code.grantId, {
+        action: 'authorization_code_replayed',
+        applicationId: code.applicationId,
+        requestId: request.requestId,
+      }),
+    { exclusive: grantLock(code.grantId) },
+  );
+  throw invalidGrant('the authorization code was already used');
+}
+
+/**
+ * Puts a code consumed by an exchange that then failed back, fresh, so the client's retry works
+ * (a database outage between the consume and the commit). Only for codes whose grant this exchange
+ * writes: the grant's id is the code's, so should the commit have gone through after all, the retry
+ * finds the grant and is refused as a replay; one code never yields two grants. A code that expired
+ * meanwhile lives again for at most the code validity. Best effort: without Redis it stays consumed.
+ */
+async function restoreCode(context: Context, key: string, code: AuthorizationCode, request: TokenRequest): Promise<void> {
+  if (code.grantCreated) return;
+  await context.codes.put(key, code, request.application.accessCodeValiditySeconds).catch(() => undefined);
 }
 
 // RFC 6749 §4.1.3: the code was issued to this client, for this redirect URI; `redirect_uri` is
@@ -49,7 +116,7 @@ async function checkPolicy(context: Context, request: TokenRequest, code: Author
     codeVerifier: request.params['code_verifier'],
     jwt: undefined,
     redirectUri: code.redirectUri,
-  });
+  }, request.requestId);
   if (!allowed) throw invalidGrant('the user may not use this application with these scopes');
 }
 
@@ -79,26 +146,42 @@ export const authorizationCodeGrant = {
   grantType: 'authorization_code',
   parameters: ['code', 'redirect_uri', 'code_verifier'],
   async handle(request: TokenRequest, context: Context) {
-    const code = await consumeCode(context, request);
-    checkBinding(code, request);
-    verifyCodeVerifier(code.pkce, request.params['code_verifier']);
-    const user = await findActiveUser(context, code.userId);
-    await checkPolicy(context, request, code, user);
+    const { key, code } = await findCode(context, request);
+    const user = await checkRedemption(context, request, key, code);
     const grant = grantOf(code, context.clock.now());
     // OIDC Core §11: a refresh token only for a grant that includes offline_access.
     const refresh = grant.scopes.includes('offline_access') ? newRefreshToken(context, request.application, grant) : undefined;
-    // The grant is written in the same transaction as its token records, or not at all.
-    return issueTokens(context, {
-      application: request.application,
-      user,
-      grant,
-      nonce: code.nonce,
-      requestId: request.requestId,
-      alongside: async (stores) => {
-        if (!code.grantCreated) await stores.grants.create(grant);
-        if (refresh) await stores.refreshTokens.create(refresh.record);
-      },
-      ...(refresh ? { refreshToken: refresh.token } : {}),
-    });
+    let consumed = false;
+    try {
+      // The grant is written in the same transaction as its token records, or not at all, and the
+      // code is consumed in it too, after the grant: consumed exactly when they are recorded.
+      const tokens = await issueTokens(context, {
+        application: request.application,
+        user,
+        grant,
+        nonce: code.nonce,
+        requestId: request.requestId,
+        alongside: (stores) =>
+          stores.transaction(
+            async (locked) => {
+              if (!code.grantCreated) {
+                // The grant bears the code's id: once recorded, the code was redeemed.
+                if (await locked.grants.find(grant.id)) throw new CodeAlreadyUsed();
+                await locked.grants.create(grant);
+              }
+              if (refresh) await locked.refreshTokens.create(refresh.record);
+              await consumeCode(context, key);
+              consumed = true;
+            },
+            { exclusive: grantLock(grant.id) },
+          ),
+        ...(refresh ? { refreshToken: refresh.token } : {}),
+      });
+      return { ...tokens, userId: user.id };
+    } catch (error) {
+      if (error instanceof CodeAlreadyUsed) return revokeReplayed(context, code, request);
+      if (consumed) await restoreCode(context, key, code, request);
+      throw error;
+    }
   },
 } satisfies TokenGrantHandler;

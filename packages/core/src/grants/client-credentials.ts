@@ -160,12 +160,15 @@ export const clientCredentialsGrant = {
       codeVerifier: undefined,
       jwt: machine.jwt,
       redirectUri: undefined,
-    });
+    }, request.requestId);
     if (!allowed) throw invalidGrant('the client may not use this application with these scopes');
     const now = context.clock.now();
     const grant: Grant = { id: randomUUID(), applicationId: application.id, userId: machine.user.id, scopes, authTime: now, nonce: null, amr: [], sid: null, createdAt: now, revokedAt: null };
     await context.stores.events.record({ action: 'login', at: now, applicationId: application.id, userId: machine.user.id, requestId: request.requestId, context: { method: machine.method } });
-    return issueTokens(context, { application, user: machine.user, grant, nonce: null, requestId: request.requestId, alongside: (stores) => stores.grants.create(grant) });
+    // The grant is not stored: without refresh tokens nothing outlives its one access token, whose
+    // record (keyed by grant id too) is what revocation and introspection need.
+    const tokens = await issueTokens(context, { application, user: machine.user, grant, nonce: null, requestId: request.requestId });
+    return { ...tokens, userId: machine.user.id };
   },
 } satisfies TokenGrantHandler;
 

@@ -44,7 +44,7 @@ async function findActiveUser(context: Context, userId: string): Promise<User> {
 // Asked again at the token endpoint: group membership or the hook's answer may have changed since.
 async function checkPolicy(context: Context, request: TokenRequest, record: DeviceCodeRecord, user: User): Promise<void> {
   const policy = { user, application: request.application, scopes: record.scopes, grantType: deviceCodeGrantType, codeVerifier: undefined, jwt: undefined, redirectUri: undefined };
-  if (!(await isAuthorized(context, policy))) throw invalidGrant('the user may not use this application with these scopes');
+  if (!(await isAuthorized(context, policy, request.requestId))) throw invalidGrant('the user may not use this application with these scopes');
 }
 
 function grantOf(record: DeviceCodeRecord, approval: Approval, now: number): Grant {
@@ -73,7 +73,7 @@ async function redeem(context: Context, request: TokenRequest, digest: string, r
   const grant = grantOf(record, approval, context.clock.now());
   // OIDC Core §11: a refresh token only for a grant that includes offline_access (authentik #11399).
   const refresh = grant.scopes.includes('offline_access') ? newRefreshToken(context, request.application, grant) : undefined;
-  return issueTokens(context, {
+  const tokens = await issueTokens(context, {
     application: request.application,
     user,
     grant,
@@ -85,6 +85,7 @@ async function redeem(context: Context, request: TokenRequest, digest: string, r
     },
     ...(refresh ? { refreshToken: refresh.token } : {}),
   });
+  return { ...tokens, userId: user.id };
 }
 
 /**

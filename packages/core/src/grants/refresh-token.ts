@@ -91,11 +91,11 @@ export const refreshTokenGrant = {
       codeVerifier: undefined,
       jwt: undefined,
       redirectUri: undefined,
-    });
+    }, request.requestId);
     if (!allowed) throw invalidGrant('the user may not use this application with these scopes');
     const refreshToken = await rotate(context, request, presented, record, grant);
     // OIDC Core §12.2: a new ID token keeps the original auth_time and carries no nonce.
-    return issueTokens(context, {
+    const tokens = await issueTokens(context, {
       application: request.application,
       user,
       grant: { ...grant, scopes },
@@ -103,5 +103,6 @@ export const refreshTokenGrant = {
       requestId: request.requestId,
       ...(refreshToken !== undefined ? { refreshToken } : {}),
     });
+    return { ...tokens, userId: user.id };
   },
 } satisfies TokenGrantHandler;

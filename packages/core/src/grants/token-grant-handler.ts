@@ -19,6 +19,8 @@ export interface TokenResponse {
   readonly scope: string;
   readonly idToken?: string;
   readonly refreshToken?: string;
+  /** The user the tokens are for, named in the `token_issued` audit event; never sent. */
+  readonly userId?: string;
 }
 
 /**

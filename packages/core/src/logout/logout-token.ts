@@ -30,7 +30,7 @@ export async function createLogoutToken(
   if (subject === null && sid === null) throw new Error('a logout token needs a sub or a sid');
   const now = context.clock.now();
   const [key, encryptionKey] = await Promise.all([context.keys.signingKeyFor(application), context.keys.encryptionKeyFor(application)]);
-  const jwt = await signJwt(
+  const jwt = signJwt(
     {
       iss: issuerFor(application, context.settings.baseUrl),
       aud: application.clientId,

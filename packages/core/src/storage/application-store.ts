@@ -6,6 +6,11 @@ export interface ApplicationStore {
   findBySlug(slug: string): Promise<Application | null>;
   /** By the internal id that grants and token records carry. */
   findById(id: string): Promise<Application | null>;
+  /**
+   * Every application, in no particular order. For indexes a process rebuilds now and then (the
+   * CORS origins of the redirect URIs), never per request.
+   */
+  list(): Promise<Application[]>;
   /** Creates or replaces the application with the same id. */
   save(application: Application): Promise<void>;
   /**

@@ -10,4 +10,9 @@ export interface AuditEvent {
 
 export interface EventSink {
   record(event: AuditEvent): Promise<void>;
+  /**
+   * Records several events at once (one round trip), in order; optional: `record` one by one
+   * otherwise. Used for the events the server writes after answering (`token_issued`).
+   */
+  recordMany?(events: readonly AuditEvent[]): Promise<void>;
 }

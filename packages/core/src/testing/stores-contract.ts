@@ -126,6 +126,23 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         expect(await stores.applications.findById(unique('app'))).toBeNull();
       });
 
+      it('lists every application as saved, a replaced one once', async () => {
+        const strictAndRegex = freshApplication({
+          redirectUris: [
+            { matchingMode: 'strict', url: 'https://spa.example.com/callback', type: 'authorization' },
+            { matchingMode: 'regex', url: 'https://[a-z]+\\.tenants\\.example\\.com/.*', type: 'logout' },
+          ],
+        });
+        const other = freshApplication();
+        await stores.applications.save(strictAndRegex);
+        await stores.applications.save(other);
+        const renamed = { ...other, name: 'Renamed' };
+        await stores.applications.save(renamed);
+        const listed = await stores.applications.list();
+        expect(listed).toEqual(expect.arrayContaining([strictAndRegex, renamed]));
+        expect(listed.filter((application) => application.id === other.id)).toEqual([renamed]);
+      });
+
       it('replaces the application with the same id on save', async () => {
         const application = freshApplication();
         await stores.applications.save(application);
@@ -466,6 +483,23 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         if (!fixture.readEvents) return;
         const recorded = (await fixture.readEvents()).filter((event) => event.requestId === requestId);
         expect(recorded).toEqual(events);
+      });
+
+      it('records a batch with recordMany, in order, when the sink has it', async () => {
+        if (!stores.events.recordMany) return;
+        const requestId = unique('request');
+        const events: AuditEvent[] = Array.from({ length: 5 }, (_, i) => ({
+          action: 'token_issued',
+          at: now + i,
+          applicationId: 'app-1',
+          userId: 'user-1',
+          requestId,
+          context: { grantType: 'authorization_code', scopes: ['openid'], refreshToken: i % 2 === 0 },
+        }));
+        await stores.events.recordMany(events);
+        await stores.events.recordMany([]);
+        if (!fixture.readEvents) return;
+        expect((await fixture.readEvents()).filter((event) => event.requestId === requestId)).toEqual(events);
       });
     });
 

@@ -86,31 +86,36 @@ export async function mintTokens(
   const scope = formatScope(grant.scopes);
   const seal = (jwt: string) => (encryptionKey ? encryptJwt(jwt, encryptionKey) : jwt);
 
-  // Only writes inside: a read of another store here could wait on this very transaction
-  // (PGlite has a single connection).
-  await context.stores.transaction(async (stores) => {
-    await alongside?.(stores);
-    if (!options.withAccessToken) return;
-    await stores.accessTokens.create({
-      jti,
-      grantId: grant.id,
-      applicationId: application.id,
-      userId: user.id,
-      scopes: grant.scopes,
-      issuedAt: now,
-      expiresAt: now + expiresIn,
-      revokedAt: null,
+  const record = {
+    jti,
+    grantId: grant.id,
+    applicationId: application.id,
+    userId: user.id,
+    scopes: grant.scopes,
+    issuedAt: now,
+    expiresAt: now + expiresIn,
+    revokedAt: null,
+  };
+  if (!alongside) {
+    // A single write needs no transaction (the machine grants' hot path).
+    if (options.withAccessToken) await context.stores.accessTokens.create(record);
+  } else {
+    // Only writes inside: a read of another store here could wait on this very transaction
+    // (PGlite has a single connection).
+    await context.stores.transaction(async (stores) => {
+      await alongside(stores);
+      if (options.withAccessToken) await stores.accessTokens.create(record);
     });
-  });
+  }
   const accessToken = options.withAccessToken
-    ? await seal(await signJwt({ ...claims, ...standard, client_id: application.clientId, jti, scope }, key, 'at+jwt'))
+    ? await seal(signJwt({ ...claims, ...standard, client_id: application.clientId, jti, scope }, key, 'at+jwt'))
     : undefined;
   const hashes = {
     ...(accessToken !== undefined ? { at_hash: tokenHash(accessToken, key.alg) } : {}),
     ...(options.code !== undefined ? { c_hash: tokenHash(options.code, key.alg) } : {}),
   };
   const idToken = grant.scopes.includes('openid') && (options.withIdToken ?? true)
-    ? await seal(await signJwt({ ...claims, ...standard, jti: randomToken(16), ...hashes, ...(nonce !== null ? { nonce } : {}) }, key, 'JWT'))
+    ? await seal(signJwt({ ...claims, ...standard, jti: randomToken(16), ...hashes, ...(nonce !== null ? { nonce } : {}) }, key, 'JWT'))
     : undefined;
   return { expiresIn, scope, ...(accessToken !== undefined ? { accessToken } : {}), ...(idToken !== undefined ? { idToken } : {}) };
 }

@@ -1,3 +1,4 @@
+import type { FormEndpointGuard } from '../routes/form-endpoint.js';
 import type { Route, RouteContext } from '../routes/route.js';
 import { githubApiRoute, githubNotFoundRoute, type ApiSettings } from './github-api-route.js';
 import { githubEndpoints, type ApiEndpoint } from './github-endpoints.js';
@@ -30,14 +31,14 @@ const apiPaths: readonly (readonly [string, ApiEndpoint])[] = [
  * `/login/oauth/access_token`, and the user API at `/` and under `/api/v3/`, where every other
  * path is GitHub's JSON 404. Returns the routes of a path (without trailing slash), or null.
  */
-export function githubRoutes(context: RouteContext, options: GithubOptions = {}): (path: string) => GithubMethods | null {
+export function githubRoutes(context: RouteContext, options: GithubOptions = {}, tokenGuard?: FormEndpointGuard): (path: string) => GithubMethods | null {
   const baseUrl = context.server.settings.baseUrl;
   const login = options.organization ?? 'gatehouse';
   const organization = { login, name: options.organizationName ?? login };
   const settingsFor = (prefix: string): ApiSettings => ({ links: { api: `${baseUrl}${prefix}`, web: baseUrl }, organization });
   const fixed = new Map<string, GithubMethods>([
     ['/login/oauth/authorize', { GET: githubAuthorizeRoute(context) }],
-    ['/login/oauth/access_token', { POST: githubTokenRoute(context) }],
+    ['/login/oauth/access_token', { POST: githubTokenRoute(context, tokenGuard) }],
   ]);
   for (const prefix of ['', enterprisePrefix]) {
     for (const [path, endpoint] of apiPaths) fixed.set(`${prefix}${path}`, { any: githubApiRoute(context, settingsFor(prefix), endpoint, path) });
@@ -54,7 +55,8 @@ export function githubRoutes(context: RouteContext, options: GithubOptions = {})
         const segments = [decodeURIComponent(membership[1]!), decodeURIComponent(membership[2]!)];
         return { any: githubApiRoute(context, settingsFor(prefix), githubEndpoints.membership, rest, segments) };
       } catch {
-        // A malformed escape names nobody.
+        // A malformed escape names nobody: GitHub's JSON 404, not the host's page.
+        return { any: githubNotFoundRoute };
       }
     }
     return prefix === enterprisePrefix ? { any: githubNotFoundRoute } : null;

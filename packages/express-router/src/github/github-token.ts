@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { errorResponse, toOAuthError, type EndpointResponse } from '@gatehouse/core';
+import type { FormEndpointGuard } from '../routes/form-endpoint.js';
 import type { Route, RouteContext } from '../routes/route.js';
 import { toGithubTokenError } from './github-errors.js';
 import { commaScopes } from './github-scopes.js';
@@ -45,16 +46,19 @@ function writeGithubToken(res: Response, response: EndpointResponse, asJson: boo
  * `grant_type` defaults to `authorization_code` (GitHub clients do not send it). PKCE is not
  * needed: a code issued without a challenge is exchanged without a verifier.
  */
-export function githubTokenRoute({ server }: RouteContext): Route {
+export function githubTokenRoute({ server }: RouteContext, guard?: FormEndpointGuard): Route {
   return async (req, res, requestId) => {
     const asJson = wantsJson(req.headers.accept);
     let response: EndpointResponse;
     try {
-      const params = await readGithubParams(req);
-      response = await server.token({ params: { ...params, grant_type: params['grant_type'] ?? 'authorization_code' }, authorization: req.headers.authorization, requestId });
+      const read = await readGithubParams(req);
+      const params = { ...read, grant_type: read['grant_type'] ?? 'authorization_code' };
+      // The token endpoint's rate limits hold at this door to it too.
+      response = (await guard?.admit(req, res, params, requestId)) ?? (await server.token({ params, authorization: req.headers.authorization, requestId }));
     } catch (error) {
       response = errorResponse(toOAuthError(error), requestId);
     }
+    await guard?.settle(req, response);
     writeGithubToken(res, response, asJson);
   };
 }

@@ -3,10 +3,11 @@ import type { EndpointResponse } from '@gatehouse/core';
 
 /** Writes an endpoint's JSON answer as it is, without Express's per-response helpers. */
 export function writeJson(res: Response, response: EndpointResponse): void {
-  const body = JSON.stringify(response.body);
+  const body = response.status === 304 ? '' : (response.json ?? JSON.stringify(response.body));
   res.writeHead(response.status, {
     ...response.headers,
     'content-type': 'application/json; charset=utf-8',
+    'x-content-type-options': 'nosniff',
     'content-length': Buffer.byteLength(body),
   });
   res.end(body);

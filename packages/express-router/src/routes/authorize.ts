@@ -14,8 +14,15 @@ export const authorizePath = '/application/o/authorize';
 export const resumePath = '/application/o/authorize/resume';
 export const consentPath = '/application/o/authorize/consent';
 
+// Client errors are a 400 page, except those whose status tells the client what to change.
+const keptStatuses: ReadonlySet<number> = new Set([404, 405, 413, 429]);
+
+/** The status of an error page: 500 for the server's errors, 400 for the client's unless `keptStatuses` has it. */
+export const pageStatus = (error: OAuthError): number => (error.status >= 500 ? 500 : keptStatuses.has(error.status) ? error.status : 400);
+
 export function writeErrorPage(res: Response, error: OAuthError, requestId: string): void {
-  writeHtml(res, error.status >= 500 ? 500 : 400, renderErrorPage(error, requestId), pageCsp);
+  if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
+  writeHtml(res, pageStatus(error), renderErrorPage(error, requestId), pageCsp);
 }
 
 /** Translates an authorization outcome into a redirect, a form_post page, the login hand-off or a page. */

@@ -4,6 +4,7 @@ import { csrfField, csrfToken, verifyCsrfToken } from '../csrf.js';
 import { readForm, readQuery, type Params } from '../http/read-params.js';
 import { writeHtml, writeRedirect } from '../http/write-response.js';
 import { pageCsp } from '../pages/layout.js';
+import { pageStatus } from './authorize.js';
 import { renderLogoutConfirmationPage } from '../pages/logout-confirmation-page.js';
 import { renderLogoutErrorPage } from '../pages/logout-error-page.js';
 import { renderSignedOutPage } from '../pages/signed-out-page.js';
@@ -14,7 +15,7 @@ export const endSessionPattern = /^\/application\/o\/([^/]+)\/end-session$/;
 export const endSessionConfirmPattern = /^\/application\/o\/([^/]+)\/end-session\/confirm$/;
 
 function writeErrorPage(res: Response, error: OAuthError, requestId: string): void {
-  writeHtml(res, error.status >= 500 ? 500 : error.status === 404 ? 404 : 400, renderLogoutErrorPage(error, requestId), pageCsp);
+  writeHtml(res, pageStatus(error), renderLogoutErrorPage(error, requestId), pageCsp);
 }
 
 /** Translates an end-session outcome: the confirmation page, or the host's logout then a redirect or page. */

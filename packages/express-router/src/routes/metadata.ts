@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import type { EndpointResponse } from '@gatehouse/core';
 import { writeJson, writeRedirect } from '../http/write-response.js';
 import type { Route, RouteContext } from './route.js';
@@ -8,14 +9,17 @@ const withCors = (response: EndpointResponse): EndpointResponse => ({
   headers: { ...response.headers, 'access-control-allow-origin': '*' },
 });
 
+// RFC 9110 §13.1.2: a client holding the current version gets 304.
+const ifNoneMatch = (req: Request) => (req.headers['if-none-match'] !== undefined ? { ifNoneMatch: req.headers['if-none-match'] } : {});
+
 /** GET discovery of one application; the slug comes from the path. */
 export function discoveryRoute({ server }: RouteContext, slug: string): Route {
-  return async (_req, res, requestId) => writeJson(res, withCors(await server.discovery({ slug, requestId })));
+  return async (req, res, requestId) => writeJson(res, withCors(await server.discovery({ slug, requestId, ...ifNoneMatch(req) })));
 }
 
 /** GET the JWKS of one application. */
 export function jwksRoute({ server }: RouteContext, slug: string): Route {
-  return async (_req, res, requestId) => writeJson(res, withCors(await server.jwks({ slug, requestId })));
+  return async (req, res, requestId) => writeJson(res, withCors(await server.jwks({ slug, requestId, ...ifNoneMatch(req) })));
 }
 
 /** GET /application/o/<slug>/ points at the discovery document, as authentik does. */

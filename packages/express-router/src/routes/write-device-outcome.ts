@@ -24,9 +24,14 @@ export function writeDeviceErrorPage(res: Response, error: OAuthError, requestId
   writeHtml(res, error.status, renderErrorPage(error, requestId), pageCsp);
 }
 
+// A user code is 8 characters (RFC 8628 §6.1), typed with a dash or spaces perhaps: anything much
+// longer is not one, and carried through two redirects it would swell past what clients read.
+const maxCarriedUserCode = 64;
+
 /** Sends the browser to the login page, and from there back to the device page with the code filled in. */
 export function writeDeviceLoginRedirect(context: RouteContext, req: Request, res: Response, userCode: string | undefined): void {
-  const next = `${req.baseUrl}${devicePath}${userCode ? `?${new URLSearchParams({ user_code: userCode })}` : ''}`;
+  const carried = userCode !== undefined && userCode.length <= maxCarriedUserCode ? userCode : undefined;
+  const next = `${req.baseUrl}${devicePath}${carried ? `?${new URLSearchParams({ user_code: carried })}` : ''}`;
   const login = new URL(context.options.loginUrl, 'http://placeholder.invalid');
   login.searchParams.set('next', next);
   const location = /^[a-z][a-z0-9+.-]*:/i.test(context.options.loginUrl) ? login.href : `${login.pathname}${login.search}`;

@@ -83,7 +83,7 @@ describe('device authorization endpoint', () => {
   it('answers 405 to GET', async () => {
     const res = await get(t, deviceAuthorizationPath);
     expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('POST');
+    expect(res.headers.get('allow')).toBe('POST, OPTIONS');
   });
 });
 

@@ -14,7 +14,8 @@ describe('discovery document', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    // Cached as long as the server caches key lists (keyCacheSeconds, 60 by default).
+    expect(res.headers.get('cache-control')).toBe('public, max-age=60');
     const metadata = await jsonOf(res);
     expect(metadata).toMatchObject({
       issuer: `${t.baseUrl}/application/o/confidential/`,
@@ -31,6 +32,20 @@ describe('discovery document', () => {
       authorization_response_iss_parameter_supported: true,
     });
   });
+
+  it.each(['/application/o/confidential/.well-known/openid-configuration', '/application/o/confidential/jwks/'])(
+    'answers 304 without a body to a client that holds the current version of %s (ETag)',
+    async (path) => {
+      const first = await get(t, path);
+      const etag = first.headers.get('etag');
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+      const again = await get(t, path, { headers: { 'if-none-match': `"stale", ${etag}` } });
+      expect(again.status).toBe(304);
+      expect(await again.text()).toBe('');
+      expect(again.headers.get('etag')).toBe(etag);
+      expect((await get(t, path, { headers: { 'if-none-match': '"stale"' } })).status).toBe(200);
+    },
+  );
 
   it('answers the same document without the trailing slash and with one', async () => {
     const canonical = await jsonOf(await get(t, '/application/o/confidential/.well-known/openid-configuration'));

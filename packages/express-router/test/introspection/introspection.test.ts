@@ -362,7 +362,7 @@ describe('HTTP', () => {
 
   it('answers GET with 405 and Allow: POST', async () => {
     const res = await get(t, introspectPath);
-    expect(res.headers.get('allow')).toBe('POST');
+    expect(res.headers.get('allow')).toBe('POST, OPTIONS');
     await expectError(res, 405, 'invalid_request', 'GET is not allowed here');
   });
 

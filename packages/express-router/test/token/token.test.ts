@@ -184,9 +184,9 @@ describe('request parsing', () => {
     await expectTokenError(res, 400, 'invalid_request', 'code is required');
   });
 
-  it('answers 405 with Allow: POST and a JSON error to a GET', async () => {
+  it('answers 405 with Allow: POST, OPTIONS and a JSON error to a GET', async () => {
     const res = await fetch(`${t.baseUrl}${tokenPath}`, { redirect: 'manual' });
-    expect(res.headers.get('allow')).toBe('POST');
+    expect(res.headers.get('allow')).toBe('POST, OPTIONS');
     await expectTokenError(res, 405, 'invalid_request', 'GET is not allowed here');
   });
 

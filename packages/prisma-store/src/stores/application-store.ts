@@ -59,6 +59,10 @@ export function prismaApplicationStore(db: Db, box: SecretBox): ApplicationStore
     findByClientId: (clientId) => find({ clientId }),
     findBySlug: (slug) => find({ slug }),
     findById: (id) => find({ id }),
+    async list() {
+      const rows = await db.application.findMany({ orderBy: { id: 'asc' } });
+      return rows.map((row) => toApplication(row, box));
+    },
     async save(application) {
       const row = toRow(application, box);
       await db.application.upsert({ where: { id: application.id }, create: row, update: row });

@@ -10,8 +10,10 @@ import type { RefreshTokenRecord } from '../refresh-token-store.js';
 import type { Stores } from '../stores.js';
 
 /** In-memory stores plus a view of what they hold, for tests and the embedded default. */
+const maxEvents = 10_000;
+
 export interface MemoryStores extends Stores {
-  /** Audit events recorded so far, oldest first. */
+  /** The latest audit events (between 10,000 and 20,000 once that many were recorded), oldest first. */
   readonly recordedEvents: readonly AuditEvent[];
 }
 
@@ -34,18 +36,27 @@ export function memoryStores(): MemoryStores {
   const events: AuditEvent[] = [];
   const locks = new Map<string, Promise<unknown>>();
   const consentKey = (userId: string, applicationId: string) => `${userId}\u0000${applicationId}`;
-  const first = <T>(values: Iterable<T>, test: (value: T) => boolean): T | null => {
-    for (const value of values) if (test(value)) return value;
-    return null;
-  };
+  // Lookups by client_id, slug and username are on the hot path: indexed, not scanned.
+  const applicationIds = { byClientId: new Map<string, string>(), bySlug: new Map<string, string>() };
+  const userIds = new Map<string, string>();
 
   const stores: MemoryStores = {
     recordedEvents: events,
     applications: {
-      findByClientId: async (clientId) => first(applications.values(), (a) => a.clientId === clientId),
-      findBySlug: async (slug) => first(applications.values(), (a) => a.slug === slug),
+      findByClientId: async (clientId) => applications.get(applicationIds.byClientId.get(clientId) ?? '') ?? null,
+      findBySlug: async (slug) => applications.get(applicationIds.bySlug.get(slug) ?? '') ?? null,
       findById: async (id) => applications.get(id) ?? null,
-      save: async (application) => void applications.set(application.id, application),
+      list: async () => [...applications.values()],
+      save: async (application) => {
+        const previous = applications.get(application.id);
+        if (previous) {
+          applicationIds.byClientId.delete(previous.clientId);
+          applicationIds.bySlug.delete(previous.slug);
+        }
+        applications.set(application.id, application);
+        applicationIds.byClientId.set(application.clientId, application.id);
+        applicationIds.bySlug.set(application.slug, application.id);
+      },
       registerRedirectUri: async (applicationId, url) => {
         const application = applications.get(applicationId);
         if (!application) throw new Error(`unknown application ${applicationId}`);
@@ -60,8 +71,13 @@ export function memoryStores(): MemoryStores {
     },
     users: {
       find: async (id) => users.get(id) ?? null,
-      findByUsername: async (username) => first(users.values(), (u) => u.username === username),
-      save: async (user) => void users.set(user.id, user),
+      findByUsername: async (username) => users.get(userIds.get(username) ?? '') ?? null,
+      save: async (user) => {
+        const previous = users.get(user.id);
+        if (previous) userIds.delete(previous.username);
+        users.set(user.id, user);
+        userIds.set(user.username, user.id);
+      },
     },
     appPasswords: {
       save: async (appPassword) => {
@@ -140,7 +156,12 @@ export function memoryStores(): MemoryStores {
       },
     },
     events: {
-      record: async (event) => void events.push(event),
+      record: async (event) => {
+        // Only the latest events stay: a long-running process must not grow without bound. Halving
+        // now and then keeps the cost per event constant.
+        if (events.length >= 2 * maxEvents) events.splice(0, maxEvents);
+        events.push(event);
+      },
     },
     // Each call is atomic already (no await between a check and its write); a failed unit of work
     // is not rolled back here: durable deployments use prisma-store, whose transactions are real.
