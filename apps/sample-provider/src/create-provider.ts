@@ -10,6 +10,7 @@ import {
   memoryStores,
   systemClock,
   declarativeScopeMapping,
+  OAuthError,
   type AuditEvent,
   type AuthorizationServer,
   type Clock,
@@ -162,8 +163,14 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   app.use((_req: Request, res: Response) => writeHtml(res, 404, renderPage('Not found', '<h1>Not found</h1>'), pageCsp));
   // Express calls an error handler by its four parameters.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    options.logger.error({ err: error, path: req.path }, 'unhandled error');
     if (res.headersSent) return res.destroy();
+    // A backend outage (the login page's user lookup, say) is a 503 to retry, not a failure.
+    if (error instanceof OAuthError && error.status === 503) {
+      options.logger.warn({ err: error, path: req.path }, 'backend unavailable');
+      res.setHeader('Retry-After', String(error.retryAfterSeconds ?? 5));
+      return writeHtml(res, 503, renderPage('Try again shortly', '<h1>Please try again in a moment</h1><p>The service is briefly unavailable.</p>'), pageCsp);
+    }
+    options.logger.error({ err: error, path: req.path }, 'unhandled error');
     writeHtml(res, 500, renderPage('Error', '<h1>Something went wrong</h1><p>Please try again.</p>'), pageCsp);
   });
   return { app, server, stores, seed };

@@ -14,11 +14,12 @@ export const authorizePath = '/application/o/authorize';
 export const resumePath = '/application/o/authorize/resume';
 export const consentPath = '/application/o/authorize/consent';
 
-// Client errors are a 400 page, except those whose status tells the client what to change.
-const keptStatuses: ReadonlySet<number> = new Set([404, 405, 413, 429]);
+// Client errors are a 400 page, except those whose status tells the client what to change; an
+// outage stays 503 (with Retry-After), so a person's retry and a load balancer both understand it.
+const keptStatuses: ReadonlySet<number> = new Set([404, 405, 413, 429, 503]);
 
 /** The status of an error page: 500 for the server's errors, 400 for the client's unless `keptStatuses` has it. */
-export const pageStatus = (error: OAuthError): number => (error.status >= 500 ? 500 : keptStatuses.has(error.status) ? error.status : 400);
+export const pageStatus = (error: OAuthError): number => (keptStatuses.has(error.status) ? error.status : error.status >= 500 ? 500 : 400);
 
 export function writeErrorPage(res: Response, error: OAuthError, requestId: string): void {
   if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
