@@ -1,7 +1,6 @@
 import type { Application } from '../clients/application.js';
 import { OAuthError, toOAuthError } from '../errors/oauth-error.js';
-import { specialScopes } from '../scopes/scope-mapping.js';
-import { narrowScopes } from '../scopes/scopes.js';
+import { grantRequestedScopes } from '../scopes/grant-requested-scopes.js';
 import type { ServerContext } from '../server-context.js';
 import { isUsable, type User } from '../users/user.js';
 import { isAuthorized } from './access-policy.js';
@@ -121,18 +120,7 @@ export async function authorize(context: ServerContext, input: AuthorizeInput): 
   const { application, target, redirectUriImplied } = resolved;
   try {
     const parsed = parseAuthorizationRequest(input.params, application, target, context.settings);
-    const defaults = application.scopes.filter((scope) => !specialScopes.has(scope));
-    const allowed = input.extraScopes ? [...application.scopes, ...input.extraScopes] : application.scopes;
-    const { granted, dropped } = narrowScopes(parsed.scopes, allowed, defaults);
-    if (dropped.length > 0) {
-      await context.stores.events.record({
-        action: 'scopes_dropped',
-        at: context.clock.now(),
-        applicationId: application.id,
-        requestId: input.requestId,
-        context: { dropped },
-      });
-    }
+    const granted = await grantRequestedScopes(context, application, parsed.scopes, input.requestId, input.extraScopes);
     // OIDC Core §3.2.2.1: an ID token is for openid requests only.
     if (parsed.responseType.includes('id_token') && !granted.includes('openid')) throw new OAuthError('invalid_scope', 'an id_token response needs the openid scope');
     // OIDC Core §11: offline access is only worth a code's refresh token.

@@ -1,5 +1,4 @@
 import { authenticateClient, readClientCredentials } from '../clients/authenticate-client.js';
-import type { Application } from '../clients/application.js';
 import {
   deviceCodeDigest,
   deviceCodeTombstoneSeconds,
@@ -12,8 +11,8 @@ import { formatUserCode, generateUserCode } from '../device/user-code.js';
 import { type EndpointResponse, errorResponse, noStore } from '../endpoint-response.js';
 import { OAuthError, toOAuthError } from '../errors/oauth-error.js';
 import { checkParams, deviceAuthorizationSyntax } from '../params/param-syntax.js';
-import { specialScopes } from '../scopes/scope-mapping.js';
-import { narrowScopes, parseScope } from '../scopes/scopes.js';
+import { grantRequestedScopes } from '../scopes/grant-requested-scopes.js';
+import { parseScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
 import { randomToken } from '../tokens/opaque-token.js';
 
@@ -29,23 +28,6 @@ type Context = Pick<ServerContext, 'stores' | 'codes' | 'clock' | 'keySets' | 's
 
 /** Where the user enters the code (DESIGN.md §5). */
 export const deviceVerificationUri = (baseUrl: string): string => `${baseUrl}/device`;
-
-// Like at the authorization endpoint (behaviour spec §4.2): no scope means the application's
-// ordinary scopes, unknown ones are dropped. authentik stored the scope unchecked (CVE-2024-52287).
-async function grantableScopes(context: Context, application: Application, input: DeviceAuthorizationInput): Promise<string[]> {
-  const defaults = application.scopes.filter((scope) => !specialScopes.has(scope));
-  const { granted, dropped } = narrowScopes(parseScope(input.params['scope']), application.scopes, defaults);
-  if (dropped.length > 0) {
-    await context.stores.events.record({
-      action: 'scopes_dropped',
-      at: context.clock.now(),
-      applicationId: application.id,
-      requestId: input.requestId,
-      context: { dropped },
-    });
-  }
-  return granted;
-}
 
 /** A user code of its own: `add` is atomic, so two device codes never share one (authentik took the first match). */
 async function reserveUserCode(context: Context, digest: string, ttlSeconds: number): Promise<string> {
@@ -78,7 +60,7 @@ export async function deviceAuthorization(context: Context, input: DeviceAuthori
   try {
     checkParams(deviceAuthorizationSyntax, input.params);
     const application = await authenticateClient(context, readClientCredentials(input.params, input.authorization));
-    const scopes = await grantableScopes(context, application, input);
+    const scopes = await grantRequestedScopes(context, application, parseScope(input.params['scope']), input.requestId);
     const deviceCode = randomToken();
     const digest = deviceCodeDigest(deviceCode);
     // authentik tied this to the 60 s code lifetime; RFC 8628 §3.2's example is 1800 s.
