@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { memoryCodeCache, memoryStores, type CodeCache, type Stores } from '@gatehouse/core';
@@ -5,6 +6,12 @@ import { applyMigrations, connectPostgres, openPglite, prismaStores, type Databa
 import { createRedisClient, redisCodeCache } from '@gatehouse/redis-code-cache';
 import type { Redis } from 'ioredis';
 import type { ProviderEnv } from './env.js';
+
+// PGlite does not create missing parent folders: DATA_DIR may not exist yet on a fresh checkout.
+async function dataDirectory(dataDir: string, name: string): Promise<string> {
+  await mkdir(dataDir, { recursive: true });
+  return join(dataDir, name);
+}
 
 /** Where the provider keeps its state, chosen by the environment (DESIGN.md §6). */
 export interface Storage {
@@ -25,7 +32,7 @@ export async function openStorage(env: ProviderEnv, secretKey: string, logger: L
   if (env.GATEHOUSE_STORAGE === 'memory') return memoryStorage(env, logger);
   const database: Database = env.DATABASE_URL
     ? connectPostgres(env.DATABASE_URL, { onIdleClientError: (error) => logger.warn({ err: error }, 'postgres connection closed') })
-    : await openPglite(join(env.DATA_DIR, 'pglite'));
+    : await openPglite(await dataDirectory(env.DATA_DIR, 'pglite'));
   if (!env.DATABASE_URL || env.MIGRATE_ON_START === 'true') {
     const applied = await applyMigrations(database);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');

@@ -16,6 +16,9 @@ function requestBudget(settings: BenchSettings, clientCredentialsRps: number | u
 }
 
 async function measureScenario(target: Target, scenario: ScenarioName, request: LoadRequest, settings: BenchSettings): Promise<Omit<ScenarioResult, 'server' | 'serverLabel' | 'scenario'>> {
+  // A full collection in the load generator first: the codes and bodies of the last scenario
+  // must not be collected while this one is measured (main.js runs with --expose-gc).
+  (globalThis as { gc?: () => void }).gc?.();
   const answer = await probe(target.url, request);
   if (answer.status === 0) return { measurement: null, failure: `not the work compared: ${answer.body}` };
   if (answer.status < 200 || answer.status > 299) return { measurement: null, failure: `HTTP ${answer.status}: ${answer.body}` };
