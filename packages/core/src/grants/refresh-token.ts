@@ -4,7 +4,7 @@ import { parseScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
 import type { Grant } from '../storage/grant-store.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token-store.js';
-import { issueTokens } from '../tokens/issue-tokens.js';
+import { issueTokens, type IssueTokensInput } from '../tokens/issue-tokens.js';
 import { digestToken } from '../tokens/opaque-token.js';
 import { successorRefreshToken } from '../tokens/refresh-token.js';
 import { isUsable, type User } from '../users/user.js';
@@ -47,28 +47,20 @@ function requestedScopes(request: TokenRequest, record: RefreshTokenRecord): rea
   return requested;
 }
 
+/** Another request rotated the token between our read and our write. */
+class RotationLost extends Error {
+  constructor(readonly previous: RefreshTokenRecord | null) {
+    super('refresh token rotated concurrently');
+  }
+}
+
 /**
- * Rotation (RFC 9700 §4.14.2): the successor of the presented token, or undefined when the token
- * is not due for rotation yet. A token rotated earlier is a replay unless the rotation is within
- * the grace window, where the concurrent caller gets the same successor.
+ * A token rotated earlier (RFC 9700 §4.14.2): within the grace window the concurrent caller gets
+ * the same successor; after it, the presented token is a replay and the whole grant is revoked.
  */
-async function rotate(context: Context, request: TokenRequest, presented: string, record: RefreshTokenRecord, grant: Grant): Promise<string | undefined> {
-  const now = context.clock.now();
-  const successor = successorRefreshToken(context, presented, request.application, grant, record);
-  const threshold = request.application.refreshTokenThresholdSeconds;
-  if (record.rotatedAt === null) {
-    if (threshold > 0 && record.expiresAt - now >= threshold) return undefined;
-    const rotation = await context.stores.refreshTokens.rotate(record.tokenDigest, successor.record, now);
-    if (rotation?.rotated) return successor.token;
-    if (!rotation || rotation.previous.revokedAt !== null || rotation.previous.rotatedAt === null) {
-      throw invalidGrant('the refresh token has been revoked');
-    }
-    record = rotation.previous;
-  }
+async function afterRotation(context: Context, request: TokenRequest, record: RefreshTokenRecord, successorDigest: string): Promise<void> {
   const grace = context.settings.refreshTokenGraceSeconds;
-  if (grace > 0 && now - record.rotatedAt! <= grace && record.replacedBy === successor.record.tokenDigest) {
-    return successor.token;
-  }
+  if (grace > 0 && context.clock.now() - record.rotatedAt! <= grace && record.replacedBy === successorDigest) return;
   await revokeGrant(context, record.grantId, { action: 'refresh_token_reused', applicationId: request.application.id, requestId: request.requestId });
   throw invalidGrant('the refresh token was already used');
 }
@@ -93,16 +85,41 @@ export const refreshTokenGrant = {
       redirectUri: undefined,
     }, request.requestId);
     if (!allowed) throw invalidGrant('the user may not use this application with these scopes');
-    const refreshToken = await rotate(context, request, presented, record, grant);
+    const now = context.clock.now();
+    const successor = successorRefreshToken(context, presented, request.application, grant, record);
     // OIDC Core §12.2: a new ID token keeps the original auth_time and carries no nonce.
-    const tokens = await issueTokens(context, {
-      application: request.application,
-      user,
-      grant: { ...grant, scopes },
-      nonce: null,
-      requestId: request.requestId,
-      ...(refreshToken !== undefined ? { refreshToken } : {}),
-    });
+    const issue = (refreshToken: string | undefined, alongside?: IssueTokensInput['alongside']) =>
+      issueTokens(context, {
+        application: request.application,
+        user,
+        grant: { ...grant, scopes },
+        nonce: null,
+        requestId: request.requestId,
+        ...(refreshToken !== undefined ? { refreshToken } : {}),
+        ...(alongside ? { alongside } : {}),
+      });
+    let tokens;
+    if (record.rotatedAt !== null) {
+      await afterRotation(context, request, record, successor.record.tokenDigest);
+      tokens = await issue(successor.token);
+    } else if (request.application.refreshTokenThresholdSeconds > 0 && record.expiresAt - now >= request.application.refreshTokenThresholdSeconds) {
+      tokens = await issue(undefined);
+    } else {
+      try {
+        // The rotation commits with the new access token's record, or not at all: a retry after
+        // an outage presents a token that was never rotated instead of one that looks replayed.
+        tokens = await issue(successor.token, async (stores) => {
+          const rotation = await stores.refreshTokens.rotate(record.tokenDigest, successor.record, now);
+          if (!rotation?.rotated) throw new RotationLost(rotation?.previous ?? null);
+        });
+      } catch (error) {
+        if (!(error instanceof RotationLost)) throw error;
+        const previous = error.previous;
+        if (!previous || previous.revokedAt !== null || previous.rotatedAt === null) throw invalidGrant('the refresh token has been revoked');
+        await afterRotation(context, request, previous, successor.record.tokenDigest);
+        tokens = await issue(successor.token);
+      }
+    }
     return { ...tokens, userId: user.id };
   },
 } satisfies TokenGrantHandler;
