@@ -164,7 +164,8 @@ export const clientCredentialsGrant = {
     if (!allowed) throw invalidGrant('the client may not use this application with these scopes');
     const now = context.clock.now();
     const grant: Grant = { id: randomUUID(), applicationId: application.id, userId: machine.user.id, scopes, authTime: now, nonce: null, amr: [], sid: null, createdAt: now, revokedAt: null };
-    await context.stores.events.record({ action: 'login', at: now, applicationId: application.id, userId: machine.user.id, requestId: request.requestId, context: { method: machine.method } });
+    // Buffered like token_issued: a machine login must not cost a database write per request.
+    context.eventBuffer.add({ action: 'login', at: now, applicationId: application.id, userId: machine.user.id, requestId: request.requestId, context: { method: machine.method } });
     // The grant is not stored: without refresh tokens nothing outlives its one access token, whose
     // record (keyed by grant id too) is what revocation and introspection need.
     const tokens = await issueTokens(context, { application, user: machine.user, grant, nonce: null, requestId: request.requestId });

@@ -110,7 +110,8 @@ async function usernameOf(accessToken: string): Promise<string> {
   return body['preferred_username'] as string;
 }
 
-const loginEvents = (applicationId: string) => t.stores.recordedEvents.filter((event) => event.action === 'login' && event.applicationId === applicationId);
+// Login events are written after the response, in batches: flush before reading them.
+const loginEvents = async (applicationId: string) => (await t.server.flushEvents(), t.stores.recordedEvents).filter((event) => event.action === 'login' && event.applicationId === applicationId);
 const denied = 'the client credentials are invalid';
 
 describe.each(grantTypes)('grant_type=%s', (grantType) => {
@@ -118,7 +119,7 @@ describe.each(grantTypes)('grant_type=%s', (grantType) => {
 
   describe('username and app password', () => {
     it('issues tokens for the app password owner, without a refresh token even for offline_access', async () => {
-      const before = loginEvents(application.id).length;
+      const before = (await loginEvents(application.id)).length;
       const res = await machineRequest(grantType, c, { username: 'robot', password: tokens.robot, scope: 'openid profile offline_access' });
       const body = await expectMachineTokens(res, 'openid profile');
       expect(await usernameOf(body['access_token'])).toBe('robot');
@@ -130,7 +131,7 @@ describe.each(grantTypes)('grant_type=%s', (grantType) => {
       expect(idToken.payload['nonce']).toBeUndefined();
       expect(idToken.payload['preferred_username']).toBe('robot');
       expect(decodeJwt(body['access_token'])).toMatchObject({ sub: idToken.payload.sub, client_id: c.clientId, scope: 'openid profile' });
-      expect(loginEvents(application.id).slice(before)).toEqual([
+      expect((await loginEvents(application.id)).slice(before)).toEqual([
         { action: 'login', at: expect.any(Number), applicationId: application.id, userId: robot.id, requestId: res.headers.get('x-request-id'), context: { method: 'app_password' } },
       ]);
     });
@@ -193,7 +194,7 @@ describe.each(grantTypes)('grant_type=%s', (grantType) => {
 
     it('creates the service account on first use and reuses it afterwards', async () => {
       expect(await t.stores.users.findByUsername(username)).toBeNull();
-      const before = loginEvents(application.id).length;
+      const before = (await loginEvents(application.id)).length;
       const first = await expectMachineTokens(await machineRequest(grantType, c, { client_secret: c.secret!, scope: 'openid profile' }), 'openid profile');
       const account = await t.stores.users.findByUsername(username);
       expect(account).toEqual({
