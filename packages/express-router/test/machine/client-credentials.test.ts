@@ -210,7 +210,7 @@ describe.each(grantTypes)('grant_type=%s', (grantType) => {
         type: 'service_account',
       });
       expect(await usernameOf(first['access_token'])).toBe(username);
-      expect(loginEvents(application.id).slice(before).map((event) => [event.userId, event.context])).toEqual([[account!.id, { method: 'client_secret' }]]);
+      expect((await loginEvents(application.id)).slice(before).map((event) => [event.userId, event.context])).toEqual([[account!.id, { method: 'client_secret' }]]);
 
       const second = await expectMachineTokens(
         await machineRequest(grantType, c, { scope: 'openid profile' }, { authorization: basicAuthorization(c.clientId, c.secret!) }),
