@@ -1,7 +1,7 @@
 import { isAuthorized } from '../authorize/access-policy.js';
 import { deviceCodeDigest, deviceCodeGrantType, deviceKeys, type DeviceCodeRecord, type DeviceDecision } from '../device/device-code-record.js';
 import { paceDevicePoll } from '../device/pace-device-poll.js';
-import { OAuthError, invalidGrant, invalidRequest } from '../errors/oauth-error.js';
+import { OAuthError, invalidGrant, invalidRequest, toOAuthError } from '../errors/oauth-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { Grant } from '../storage/grant-store.js';
 import { issueTokens } from '../tokens/issue-tokens.js';
@@ -65,27 +65,39 @@ function grantOf(record: DeviceCodeRecord, approval: Approval, now: number): Gra
   };
 }
 
-/** Tokens for an approved device code, exactly once. */
+/**
+ * Tokens for an approved device code, exactly once. The code is consumed only after the checks
+ * that refuse for good, and put back if the backend then fails (503), so the device's next poll
+ * still works instead of the code being lost.
+ */
 async function redeem(context: Context, request: TokenRequest, digest: string, record: DeviceCodeRecord, approval: Approval) {
-  await consumeApproved(context, request, digest, approval);
   const user = await findActiveUser(context, approval.userId);
   await checkPolicy(context, request, record, user);
+  await consumeApproved(context, request, digest, approval);
   const grant = grantOf(record, approval, context.clock.now());
   // OIDC Core §11: a refresh token only for a grant that includes offline_access (authentik #11399).
   const refresh = grant.scopes.includes('offline_access') ? newRefreshToken(context, request.application, grant) : undefined;
-  const tokens = await issueTokens(context, {
-    application: request.application,
-    user,
-    grant,
-    nonce: null,
-    requestId: request.requestId,
-    alongside: async (stores) => {
-      await stores.grants.create(grant);
-      if (refresh) await stores.refreshTokens.create(refresh.record);
-    },
-    ...(refresh ? { refreshToken: refresh.token } : {}),
-  });
-  return { ...tokens, userId: user.id };
+  try {
+    const tokens = await issueTokens(context, {
+      application: request.application,
+      user,
+      grant,
+      nonce: null,
+      requestId: request.requestId,
+      alongside: async (stores) => {
+        await stores.grants.create(grant);
+        if (refresh) await stores.refreshTokens.create(refresh.record);
+      },
+      ...(refresh ? { refreshToken: refresh.token } : {}),
+    });
+    return { ...tokens, userId: user.id };
+  } catch (error) {
+    if (toOAuthError(error).status === 503) {
+      const lifetime = Math.max(1, record.expiresAt - context.clock.now());
+      await context.codes.put(deviceKeys(digest).record, record, lifetime).catch(() => undefined);
+    }
+    throw error;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
 // request, refresh tokens with offline_access, single use. authentik's bugs are fixed here: no
 // slow_down, no access_denied, invalid_grant for expired codes, no client secret required (#21700).
 import { decodeJwt } from 'jose';
+import { OAuthError } from '@gatehouse/core';
 import { manualClock, type ManualClock } from '@gatehouse/core/testing';
 import { jsonOf, startTestServer, testUser, tokenRequest, userinfo, verifyJwt, type Json, type TestServer } from '../fixtures.js';
 import {
@@ -143,6 +144,24 @@ describe('answers', () => {
     clock.advance(5);
     await expectTokenError(await poll(t, tv.client, device.device_code), 400, 'invalid_grant');
     expect((await userinfo(t, tokens['access_token'])).status).toBe(401);
+  });
+
+  it('keeps an approved code when the backend fails while issuing: the poll gets 503, the next one the tokens', async () => {
+    const device = await startDevice(t, tv.client, 'openid profile');
+    await answerDevice(t, device.user_code, 'allow');
+    const accessTokens = t.stores.accessTokens as { create: typeof t.stores.accessTokens.create };
+    const create = accessTokens.create;
+    accessTokens.create = async () => {
+      throw new OAuthError('temporarily_unavailable', 'the database is unavailable; try again shortly', { retryAfterSeconds: 5 });
+    };
+    try {
+      await expectTokenError(await poll(t, tv.client, device.device_code), 503, 'temporarily_unavailable');
+    } finally {
+      accessTokens.create = create;
+    }
+    clock.advance(5);
+    const tokens = await tokensOf(await poll(t, tv.client, device.device_code));
+    expect((await userinfo(t, tokens['access_token'])).status).toBe(200);
   });
 
   it('gives tokens to exactly one of many concurrent polls after approval', async () => {
