@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
+import proxyAddr from 'proxy-addr';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
@@ -56,6 +58,11 @@ function logEvent(logger: Logger, event: AuditEvent): void {
 
 export interface Provider {
   readonly app: Express;
+  /**
+   * What the HTTP server runs: the API endpoints straight on node:http (`serveApi`), everything
+   * else through `app`.
+   */
+  readonly listener: RequestListener;
   readonly server: AuthorizationServer;
   readonly stores: Stores;
   readonly seed: SeedSummary | null;
@@ -135,9 +142,12 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  // First, so the hot endpoints skip everything a browser page needs (DESIGN.md §8).
   const rateLimits = { ...options.rateLimits, ...(options.redis ? { redis: options.redis } : {}) };
-  app.use(oauthRouter(server, { currentUser, endSession, loginUrl: '/login', logger: options.logger, rateLimits }));
+  // The same proxies are trusted on the API endpoints, which run without Express.
+  const clientAddress = (req: IncomingMessage) => proxyAddr(req, app.get('trust proxy fn'));
+  const router = oauthRouter(server, { currentUser, endSession, loginUrl: '/login', logger: options.logger, rateLimits, clientAddress });
+  // First, so the browser pages skip nothing of what they need, and nothing runs before them.
+  app.use(router);
   // Headers for every response; pages set their own stricter Content-Security-Policy.
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } }, strictTransportSecurity: secure }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
@@ -173,5 +183,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     options.logger.error({ err: error, path: req.path }, 'unhandled error');
     writeHtml(res, 500, renderPage('Error', '<h1>Something went wrong</h1><p>Please try again.</p>'), pageCsp);
   });
-  return { app, server, stores, seed };
+  // The API endpoints skip Express altogether (DESIGN.md §8): they need no session, no helmet.
+  const listener: RequestListener = (req, res) => router.serveApi(req, res, () => app(req, res));
+  return { app, listener, server, stores, seed };
 }

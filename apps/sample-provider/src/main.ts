@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { answerClientErrors } from './client-errors.js';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     storeCacheSeconds: env.STORE_CACHE_SECONDS,
     ...(env.RATE_LIMITS === 'off' ? { rateLimits: { token: false, introspection: false, failedClientAuthentication: false } } : {}),
   });
-  const listener = provider.app.listen(env.PORT, () => {
+  const listener = createServer(provider.listener).listen(env.PORT, () => {
     const lines = [`Gatehouse is listening on ${env.PUBLIC_URL} (seed: ${seedPath})`];
     for (const app of provider.seed?.applications ?? []) {
       lines.push(`  application ${app.slug}: client_id ${app.clientId}`);

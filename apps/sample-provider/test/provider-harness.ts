@@ -44,7 +44,7 @@ export async function startProvider(
     ...storage,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  http.on('request', provider.app);
+  http.on('request', provider.listener);
   return {
     ...provider,
     baseUrl,

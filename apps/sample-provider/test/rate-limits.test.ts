@@ -34,7 +34,7 @@ async function startInstance(redis: Redis): Promise<Instance> {
     redis,
     rateLimits: { token: { points: 4, durationSeconds: 60 }, failedClientAuthentication: { points: 2, durationSeconds: 60, blockSeconds: 60 } },
   });
-  http.on('request', provider.app);
+  http.on('request', provider.listener);
   return {
     baseUrl,
     close: () => new Promise((resolve) => {

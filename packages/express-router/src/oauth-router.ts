@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
 import { OAuthError, errorResponse, toOAuthError, type AuthorizationServer } from '@gatehouse/core';
 import { githubRoutes } from './github/github-routes.js';
 import { preflightRoute, type CorsPolicy } from './http/cors.js';
@@ -9,7 +10,7 @@ import type { OAuthRouterOptions } from './router-options.js';
 import { authorizePath, authorizeRoute, consentPath, consentRoute, resumePath, resumeRoute } from './routes/authorize.js';
 import { applicationRootRoute, discoveryRoute, jwksRoute } from './routes/metadata.js';
 import { endSessionConfirmPattern, endSessionConfirmRoute, endSessionPattern, endSessionRoute } from './routes/end-session.js';
-import type { Route, RouteContext } from './routes/route.js';
+import type { Endpoint, Methods, RouteContext } from './routes/route.js';
 import { formEndpointRoute } from './routes/form-endpoint.js';
 import { formGuard, type FormEndpointName } from './routes/form-guard.js';
 import { deviceConsentRoute, deviceFormRoute, deviceSubmitRoute } from './routes/device-page.js';
@@ -31,13 +32,40 @@ function decodeSlug(slug: string): string {
   }
 }
 
-/** The routes of a path by method; `any` answers the methods the others do not list. */
-type Methods = Partial<Record<'GET' | 'POST' | 'OPTIONS' | 'any', Route>>;
-
 /** `methods` plus the CORS preflight (`OPTIONS`) of `policy`. */
 function withPreflight(context: RouteContext, policy: CorsPolicy, methods: Methods): Methods {
   const allow = [...Object.keys(methods).filter((method) => method !== 'any'), 'OPTIONS'].join(', ');
   return { ...methods, OPTIONS: preflightRoute(context.server, policy, allow) };
+}
+
+/** The path of a request URL without its query and trailing slashes (they are optional). */
+function pathOf(url: string): string {
+  let path = url;
+  if (!path.startsWith('/')) {
+    // The absolute form (RFC 9112 §3.2.2), sent to proxies.
+    try {
+      path = new URL(path).pathname;
+    } catch {
+      return path;
+    }
+  }
+  const query = path.indexOf('?');
+  if (query >= 0) path = path.slice(0, query);
+  let end = path.length;
+  while (end > 1 && path.charCodeAt(end - 1) === 47 /* / */) end -= 1;
+  return end === path.length ? path : path.slice(0, end);
+}
+
+/** The router: an Express middleware, and the same endpoints for node:http without Express. */
+export interface OAuthRouter extends RequestHandler {
+  /**
+   * The endpoints that never need a browser session (token, revocation, introspection, device
+   * authorization, userinfo, discovery, JWKS, GitHub's token endpoint and user API) straight on
+   * `node:http`, ahead of any framework (DESIGN.md §8); every other request goes to `next`:
+   * `http.createServer((req, res) => router.serveApi(req, res, () => app(req, res)))`, with the
+   * same router also mounted in `app` for the pages.
+   */
+  serveApi(req: IncomingMessage, res: ServerResponse, next: () => void): void;
 }
 
 /**
@@ -55,51 +83,52 @@ function withPreflight(context: RouteContext, policy: CorsPolicy, methods: Metho
  * app.use(oauthRouter(server, { currentUser: (req) => req.session?.user, loginUrl: '/login' }));
  * app.listen(9000);
  */
-export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOptions): RequestHandler {
+export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOptions): OAuthRouter {
   const context: RouteContext = { server, options };
   const authorize = authorizeRoute(context);
   const userinfo = userinfoRoute(context);
   // Browser-callable endpoints (DESIGN.md §7): CORS for registered origins, limits per client.
   const limits = options.rateLimits === false ? null : createRateLimits(options.rateLimits);
-  const api = (endpoint: FormEndpointName, handler: Parameters<typeof formEndpointRoute>[0]) =>
-    withPreflight(context, 'registered', { POST: formEndpointRoute(handler, formGuard(context, endpoint, limits)) });
+  const page = (methods: Methods): Endpoint => ({ methods, page: true });
+  const api = (methods: Methods): Endpoint => ({ methods, page: false });
+  const form = (endpoint: FormEndpointName, handler: Parameters<typeof formEndpointRoute>[0]) =>
+    api(withPreflight(context, 'registered', { POST: formEndpointRoute(handler, formGuard(context, endpoint, limits)) }));
   const publicPreflight = preflightRoute(server, 'public', 'GET, OPTIONS');
-  const fixed = new Map<string, Methods>([
-    [authorizePath, { GET: authorize, POST: authorize }],
-    [resumePath, { GET: resumeRoute(context) }],
-    [consentPath, { POST: consentRoute(context) }],
-    ['/application/o/token', api('token', server.token)],
-    ['/application/o/revoke', api('revocation', server.revoke)],
-    ['/application/o/introspect', api('introspection', server.introspect)],
-    ['/application/o/device', api('device', server.deviceAuthorization)],
-    [devicePath, { GET: deviceFormRoute(context), POST: deviceSubmitRoute(context) }],
-    [deviceConsentPath, { POST: deviceConsentRoute(context) }],
-    ['/application/o/userinfo', withPreflight(context, 'registered', { GET: userinfo, POST: userinfo })],
+  const fixed = new Map<string, Endpoint>([
+    [authorizePath, page({ GET: authorize, POST: authorize })],
+    [resumePath, page({ GET: resumeRoute(context) })],
+    [consentPath, page({ POST: consentRoute(context) })],
+    ['/application/o/token', form('token', server.token)],
+    ['/application/o/revoke', form('revocation', server.revoke)],
+    ['/application/o/introspect', form('introspection', server.introspect)],
+    ['/application/o/device', form('device', server.deviceAuthorization)],
+    [devicePath, page({ GET: deviceFormRoute(context), POST: deviceSubmitRoute(context) })],
+    [deviceConsentPath, page({ POST: deviceConsentRoute(context) })],
+    ['/application/o/userinfo', api(withPreflight(context, 'registered', { GET: userinfo, POST: userinfo }))],
   ]);
-  // A bare Route answers GET only.
-  const perApplication: readonly [RegExp, (slug: string) => Route | Methods][] = [
-    [/^\/application\/o\/([^/]+)\/\.well-known\/openid-configuration$/, (slug) => ({ GET: discoveryRoute(context, slug), OPTIONS: publicPreflight })],
+  const perApplication: readonly [RegExp, (slug: string) => Endpoint][] = [
+    [/^\/application\/o\/([^/]+)\/\.well-known\/openid-configuration$/, (slug) => api({ GET: discoveryRoute(context, slug), OPTIONS: publicPreflight })],
     // RFC 8414 §3.1: the well-known segment goes between host and issuer path.
-    [/^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/application\/o\/([^/]+)$/, (slug) => ({ GET: discoveryRoute(context, slug), OPTIONS: publicPreflight })],
-    [/^\/application\/o\/([^/]+)\/jwks$/, (slug) => ({ GET: jwksRoute(context, slug), OPTIONS: publicPreflight })],
-    [endSessionPattern, (slug) => { const route = endSessionRoute(context, slug); return { GET: route, POST: route }; }],
-    [endSessionConfirmPattern, (slug) => ({ POST: endSessionConfirmRoute(context, slug) })],
-    [/^\/application\/o\/([^/]+)$/, applicationRootRoute],
+    [/^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/application\/o\/([^/]+)$/, (slug) => api({ GET: discoveryRoute(context, slug), OPTIONS: publicPreflight })],
+    [/^\/application\/o\/([^/]+)\/jwks$/, (slug) => api({ GET: jwksRoute(context, slug), OPTIONS: publicPreflight })],
+    [endSessionPattern, (slug) => { const route = endSessionRoute(context, slug); return page({ GET: route, POST: route }); }],
+    [endSessionConfirmPattern, (slug) => page({ POST: endSessionConfirmRoute(context, slug) })],
+    // It redirects relative to where Express mounted the router.
+    [/^\/application\/o\/([^/]+)$/, (slug) => page({ GET: applicationRootRoute(slug) })],
   ];
 
   // GitHub-compatible authorize, token and user API (DESIGN.md §5), unless switched off.
   // Its token endpoint shares the token endpoint's rate limits; GitHub's has no CORS, nor has this one.
   const github = options.github === false ? null : githubRoutes(context, options.github, formGuard(context, 'token', limits, false));
 
-  const resolve = (path: string): Methods | null => {
-    const methods = fixed.get(path) ?? github?.(path);
-    if (methods) return methods;
+  const resolve = (path: string): Endpoint | null => {
+    const endpoint = fixed.get(path) ?? github?.(path);
+    if (endpoint) return endpoint;
     for (const [pattern, route] of perApplication) {
       const slug = pattern.exec(path)?.[1];
       if (slug === undefined) continue;
       try {
-        const built = route(decodeSlug(slug));
-        return typeof built === 'function' ? { GET: built } : built;
+        return route(decodeSlug(slug));
       } catch {
         return null;
       }
@@ -107,10 +136,10 @@ export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOpt
     return null;
   };
 
-  return async function gatehouse(req, res, next) {
-    const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
-    const methods = resolve(path);
-    if (!methods) return next();
+  const dispatch = async (req: IncomingMessage, res: ServerResponse, next: () => void, pages: boolean): Promise<void> => {
+    const endpoint = resolve(pathOf(req.url ?? '/'));
+    if (!endpoint || (endpoint.page && !pages)) return next();
+    const { methods } = endpoint;
     const requestId = requestIdOf(req, res);
     const route = methods[req.method === 'HEAD' ? 'GET' : (req.method as 'GET' | 'POST' | 'OPTIONS')] ?? methods.any;
     if (!route) {
@@ -118,7 +147,8 @@ export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOpt
       return writeJson(res, errorResponse(new OAuthError('invalid_request', `${req.method} is not allowed here`, { status: 405 }), requestId));
     }
     try {
-      await route(req, res, requestId);
+      // Page routes are reached only from Express (`pages`), so `req` is Express's there.
+      await route(req as Request, res as Response, requestId);
     } catch (error) {
       const oauthError = toOAuthError(error);
       options.logger?.error({ requestId, err: error, detail: oauthError.detail }, 'request failed');
@@ -126,4 +156,7 @@ export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOpt
       else res.destroy();
     }
   };
+  // Express strips the mount path from `req.url`, so both read the path the same way.
+  const middleware: RequestHandler = (req, res, next) => dispatch(req, res, next, true);
+  return Object.assign(middleware, { serveApi: (req: IncomingMessage, res: ServerResponse, next: () => void) => void dispatch(req, res, next, false) });
 }

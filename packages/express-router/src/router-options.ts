@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import type { SessionUser } from '@gatehouse/core';
 import type { Logger } from 'pino';
@@ -30,4 +31,10 @@ export interface OAuthRouterOptions {
    * unless `redis` is given. On with the defaults of `defaultRateLimits`; `false` switches them off.
    */
   readonly rateLimits?: RateLimitOptions | false;
+  /**
+   * The client's address for the per-address limits. Inside Express, `req.ip` (which honours
+   * `trust proxy`) is used when this is absent; give it when the API endpoints run straight on
+   * node:http (`serveApi`) behind a proxy, e.g. with `proxy-addr` and your proxy list.
+   */
+  clientAddress?(req: IncomingMessage): string | undefined;
 }

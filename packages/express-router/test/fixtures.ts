@@ -1,9 +1,10 @@
 // Test fixture: a real Express 5 app with the Gatehouse router, listening on 127.0.0.1:0, backed by
 // the in-memory stores. Tests talk to it with Node's global fetch and `redirect: 'manual'`.
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import proxyAddr from 'proxy-addr';
 import {
   createAuthorizationServer,
   createKeyRecord,
@@ -99,7 +100,7 @@ export function makeApplication(fields: Pick<Application, 'id' | 'slug' | 'clien
 export const strict = (url: string) => ({ matchingMode: 'strict' as const, url, type: 'authorization' as const });
 const regex = (url: string) => ({ matchingMode: 'regex' as const, url, type: 'authorization' as const });
 
-function fixtureApplications(): Application[] {
+export function fixtureApplications(): Application[] {
   const { confidential, other, regex: regexClient, anything, public: publicClient, hs256, explicit, special } = clients;
   return [
     makeApplication({
@@ -269,8 +270,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const app = express();
   if (options.trustProxy) app.set('trust proxy', true);
-  app.use(
-    oauthRouter(server, {
+  const router = oauthRouter(server, {
       rateLimits: options.rateLimits ?? false,
       currentUser: (req) => {
         const id = req.get(userHeader);
@@ -286,9 +286,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       },
       loginUrl: '/login',
       endSession: (req) => void endedSessions.add(req.get(sessionIdHeader) ?? req.get(userHeader) ?? ''),
-    }),
-  );
-  http.on('request', app);
+      ...(options.trustProxy ? { clientAddress: (req: IncomingMessage) => proxyAddr(req, () => true) } : {}),
+  });
+  app.use(router);
+  // As the reference provider runs: the API endpoints straight on node:http, pages through Express.
+  http.on('request', (req, res) => router.serveApi(req, res, () => app(req, res)));
 
   return {
     baseUrl,

@@ -1,5 +1,5 @@
 import { toOAuthError, type AccessTokenInspection } from '@gatehouse/core';
-import type { Route, RouteContext } from '../routes/route.js';
+import type { ApiRoute, RouteContext } from '../routes/route.js';
 import type { ApiEndpoint } from './github-endpoints.js';
 import { githubError } from './github-errors.js';
 import type { GithubLinks, GithubOrganization } from './github-user.js';
@@ -21,7 +21,7 @@ export interface ApiSettings {
  * A GitHub REST route: GET (and HEAD) only, the token from `Authorization`, the scope check with
  * `X-OAuth-Scopes` / `X-Accepted-OAuth-Scopes`, then the endpoint's answer as JSON.
  */
-export function githubApiRoute({ server }: RouteContext, settings: ApiSettings, endpoint: ApiEndpoint, path: string, segments: readonly string[] = []): Route {
+export function githubApiRoute({ server }: RouteContext, settings: ApiSettings, endpoint: ApiEndpoint, path: string, segments: readonly string[] = []): ApiRoute {
   return async (req, res, requestId) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return writeGithubJson(res, 404, githubError(404, 'Not Found', endpoint.documentationUrl));
     const token = readToken(req.headers.authorization);
@@ -41,7 +41,7 @@ export function githubApiRoute({ server }: RouteContext, settings: ApiSettings, 
     if (!endpoint.accepts.some((scope) => inspection.scopes.includes(scope))) {
       return writeGithubJson(res, 404, githubError(404, 'Not Found', endpoint.documentationUrl), headers);
     }
-    const query = new URL(req.originalUrl, 'http://query.invalid').searchParams;
+    const query = new URL(req.originalUrl ?? req.url ?? '/', 'http://query.invalid').searchParams;
     const answer = endpoint.answer({ ...settings, inspection, query, url: `${settings.links.api}${path}`, segments });
     if (answer.status === 404) return writeGithubJson(res, 404, githubError(404, 'Not Found', endpoint.documentationUrl), headers);
     if (answer.status === 204) return writeGithubJson(res, 204, undefined, headers);
@@ -50,4 +50,4 @@ export function githubApiRoute({ server }: RouteContext, settings: ApiSettings, 
 }
 
 /** GitHub's JSON 404 for everything else under the compatibility prefix. */
-export const githubNotFoundRoute: Route = async (_req, res) => writeGithubJson(res, 404, githubError(404, 'Not Found'));
+export const githubNotFoundRoute: ApiRoute = async (_req, res) => writeGithubJson(res, 404, githubError(404, 'Not Found'));

@@ -1,5 +1,5 @@
 import type { FormEndpointGuard } from '../routes/form-endpoint.js';
-import type { Route, RouteContext } from '../routes/route.js';
+import type { ApiRoute, Endpoint, RouteContext } from '../routes/route.js';
 import { githubApiRoute, githubNotFoundRoute, type ApiSettings } from './github-api-route.js';
 import { githubEndpoints, type ApiEndpoint } from './github-endpoints.js';
 import { githubAuthorizeRoute } from './github-authorize.js';
@@ -13,8 +13,6 @@ export interface GithubOptions {
   readonly organizationName?: string;
 }
 
-/** The routes of one path, by method; `any` answers every method the others do not list. */
-export type GithubMethods = Partial<Record<'GET' | 'POST' | 'any', Route>>;
 
 /** github.com serves the API at the root, GitHub Enterprise Server under this prefix. */
 const enterprisePrefix = '/api/v3';
@@ -31,17 +29,18 @@ const apiPaths: readonly (readonly [string, ApiEndpoint])[] = [
  * `/login/oauth/access_token`, and the user API at `/` and under `/api/v3/`, where every other
  * path is GitHub's JSON 404. Returns the routes of a path (without trailing slash), or null.
  */
-export function githubRoutes(context: RouteContext, options: GithubOptions = {}, tokenGuard?: FormEndpointGuard): (path: string) => GithubMethods | null {
+export function githubRoutes(context: RouteContext, options: GithubOptions = {}, tokenGuard?: FormEndpointGuard): (path: string) => Endpoint | null {
   const baseUrl = context.server.settings.baseUrl;
   const login = options.organization ?? 'gatehouse';
   const organization = { login, name: options.organizationName ?? login };
   const settingsFor = (prefix: string): ApiSettings => ({ links: { api: `${baseUrl}${prefix}`, web: baseUrl }, organization });
-  const fixed = new Map<string, GithubMethods>([
-    ['/login/oauth/authorize', { GET: githubAuthorizeRoute(context) }],
-    ['/login/oauth/access_token', { POST: githubTokenRoute(context, tokenGuard) }],
+  const api = (route: ApiRoute): Endpoint => ({ methods: { any: route }, page: false });
+  const fixed = new Map<string, Endpoint>([
+    ['/login/oauth/authorize', { methods: { GET: githubAuthorizeRoute(context) }, page: true }],
+    ['/login/oauth/access_token', { methods: { POST: githubTokenRoute(context, tokenGuard) }, page: false }],
   ]);
   for (const prefix of ['', enterprisePrefix]) {
-    for (const [path, endpoint] of apiPaths) fixed.set(`${prefix}${path}`, { any: githubApiRoute(context, settingsFor(prefix), endpoint, path) });
+    for (const [path, endpoint] of apiPaths) fixed.set(`${prefix}${path}`, api(githubApiRoute(context, settingsFor(prefix), endpoint, path)));
   }
 
   return (path) => {
@@ -53,12 +52,12 @@ export function githubRoutes(context: RouteContext, options: GithubOptions = {},
     if (membership) {
       try {
         const segments = [decodeURIComponent(membership[1]!), decodeURIComponent(membership[2]!)];
-        return { any: githubApiRoute(context, settingsFor(prefix), githubEndpoints.membership, rest, segments) };
+        return api(githubApiRoute(context, settingsFor(prefix), githubEndpoints.membership, rest, segments));
       } catch {
         // A malformed escape names nobody: GitHub's JSON 404, not the host's page.
-        return { any: githubNotFoundRoute };
+        return api(githubNotFoundRoute);
       }
     }
-    return prefix === enterprisePrefix ? { any: githubNotFoundRoute } : null;
+    return prefix === enterprisePrefix ? api(githubNotFoundRoute) : null;
   };
 }

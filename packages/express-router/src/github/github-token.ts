@@ -1,7 +1,7 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { errorResponse, toOAuthError, type EndpointResponse } from '@gatehouse/core';
 import type { FormEndpointGuard } from '../routes/form-endpoint.js';
-import type { Route, RouteContext } from '../routes/route.js';
+import type { ApiRoute, RouteContext } from '../routes/route.js';
 import { toGithubTokenError } from './github-errors.js';
 import { commaScopes } from './github-scopes.js';
 import { readGithubParams } from './read-github-params.js';
@@ -25,7 +25,7 @@ function tokenFields(body: Record<string, unknown>): Record<string, string | num
  * Writes a core token response the GitHub way: client errors with HTTP 200 and GitHub's codes
  * (server errors, oversized bodies and rate limits keep their status), in JSON or as a form.
  */
-function writeGithubToken(res: Response, response: EndpointResponse, asJson: boolean): void {
+function writeGithubToken(res: ServerResponse, response: EndpointResponse, asJson: boolean): void {
   const body = (response.body ?? {}) as Record<string, unknown>;
   const fields = response.status === 200 ? tokenFields(body) : toGithubTokenError(String(body['error']), String(body['error_description'] ?? ''));
   const status = [200, 400, 401, 403].includes(response.status) ? 200 : response.status;
@@ -46,7 +46,7 @@ function writeGithubToken(res: Response, response: EndpointResponse, asJson: boo
  * `grant_type` defaults to `authorization_code` (GitHub clients do not send it). PKCE is not
  * needed: a code issued without a challenge is exchanged without a verifier.
  */
-export function githubTokenRoute({ server }: RouteContext, guard?: FormEndpointGuard): Route {
+export function githubTokenRoute({ server }: RouteContext, guard?: FormEndpointGuard): ApiRoute {
   return async (req, res, requestId) => {
     const asJson = wantsJson(req.headers.accept);
     let response: EndpointResponse;

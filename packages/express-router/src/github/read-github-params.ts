@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { ApiRequest } from '../routes/route.js';
 import { OAuthError } from '@gatehouse/core';
 import { readForm, readQuery, readRawBody, type Params } from '../http/read-params.js';
 
@@ -24,7 +24,7 @@ function fromJson(raw: string): Params {
  * The parameters of a GitHub token request: a JSON body (Octokit), a form body (RFC 6749,
  * passport-github2), or, when the body is empty, the query string, as GitHub accepts too.
  */
-export async function readGithubParams(req: Request): Promise<Params> {
+export async function readGithubParams(req: ApiRequest): Promise<Params> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const parsedEarlier = req.body !== undefined && req.body !== null && typeof req.body === 'object' && req.readableEnded;
   const body = type === 'application/json' && !parsedEarlier ? fromJson(await readRawBody(req)) : await readForm(req);

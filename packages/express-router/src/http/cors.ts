@@ -1,6 +1,6 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { AuthorizationServer } from '@gatehouse/core';
-import type { Route } from '../routes/route.js';
+import type { ApiRequest, ApiRoute } from '../routes/route.js';
 
 /**
  * How an endpoint answers scripts of other origins. `public`: discovery and JWKS, readable by any
@@ -16,16 +16,24 @@ const allowedHeaders = 'Authorization, Content-Type, DPoP';
 const exposedHeaders = 'WWW-Authenticate, Retry-After, X-Request-Id, DPoP-Nonce';
 const maxAgeSeconds = '600';
 
+/** Adds `Origin` to `Vary` (RFC 9110 §12.5.5), keeping what is there. */
+function varyOnOrigin(res: ServerResponse): void {
+  const vary = res.getHeader('vary');
+  const current = Array.isArray(vary) ? vary.join(', ') : vary === undefined ? '' : String(vary);
+  if (current === '') return void res.setHeader('Vary', 'Origin');
+  if (!current.split(',').some((name) => { const trimmed = name.trim().toLowerCase(); return trimmed === 'origin' || trimmed === '*'; })) res.setHeader('Vary', `${current}, Origin`);
+}
+
 /**
  * An actual request from a browser (it sends `Origin`) to a `registered` endpoint: the origin is
  * echoed when it is the origin of a redirect URI of the client the request names, or of any
  * application when it names none (userinfo, bearer introspection). Any other origin gets no CORS
  * headers; the request itself is answered as usual (behaviour spec edge case 30).
  */
-export async function allowRegisteredOrigin(server: AuthorizationServer, req: Request, res: Response, clientId?: string): Promise<void> {
+export async function allowRegisteredOrigin(server: AuthorizationServer, req: ApiRequest, res: ServerResponse, clientId?: string): Promise<void> {
   const origin = req.headers.origin;
   if (origin === undefined) return;
-  res.vary('Origin');
+  varyOnOrigin(res);
   if (!(await server.isRegisteredOrigin(origin, clientId))) return;
   res.setHeader('Access-Control-Allow-Origin', origin);
   res.setHeader('Access-Control-Expose-Headers', exposedHeaders);
@@ -37,7 +45,7 @@ export async function allowRegisteredOrigin(server: AuthorizationServer, req: Re
  * against its client. Always 204: an origin that may not call gets no CORS headers, which the
  * browser treats as a refusal.
  */
-export function preflightRoute(server: AuthorizationServer, policy: CorsPolicy, methods: string): Route {
+export function preflightRoute(server: AuthorizationServer, policy: CorsPolicy, methods: string): ApiRoute {
   return async (req, res) => {
     const headers: Record<string, string> = { allow: methods, 'content-length': '0' };
     if (policy === 'public') {
@@ -49,7 +57,7 @@ export function preflightRoute(server: AuthorizationServer, policy: CorsPolicy, 
       });
     } else {
       const origin = req.headers.origin;
-      if (origin !== undefined) res.vary('Origin');
+      if (origin !== undefined) varyOnOrigin(res);
       if (origin !== undefined && (await server.isRegisteredOrigin(origin))) {
         Object.assign(headers, {
           'access-control-allow-origin': origin,

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { ApiRequest } from '../routes/route.js';
 import { OAuthError, type OAuthErrorOptions } from '@gatehouse/core';
 
 export type Params = Readonly<Record<string, string | undefined>>;
@@ -58,9 +58,10 @@ function parseUrlEncoded(text: string): [string, string][] {
 }
 
 /** The query string of the request, strictly parsed. */
-export function readQuery(req: Request): Params {
-  const query = req.originalUrl.indexOf('?');
-  return toParams(query < 0 ? [] : parseUrlEncoded(req.originalUrl.slice(query + 1)));
+export function readQuery(req: ApiRequest): Params {
+  const url = req.originalUrl ?? req.url ?? '';
+  const query = url.indexOf('?');
+  return toParams(query < 0 ? [] : parseUrlEncoded(url.slice(query + 1)));
 }
 
 /**
@@ -68,7 +69,7 @@ export function readQuery(req: Request): Params {
  * without destroying the request (leaving a `for await` loop would destroy it, and the socket with
  * it, before the 413 is written): Node discards the rest once the response is sent.
  */
-function readBodyBytes(req: Request): Promise<Buffer> {
+function readBodyBytes(req: ApiRequest): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     if (req.readableEnded) return resolve(Buffer.alloc(0));
     const chunks: Buffer[] = [];
@@ -114,11 +115,11 @@ function decodeUtf8(bytes: Buffer): string {
 }
 
 /** The request body as UTF-8 text, at most 64 KiB (413 beyond); invalid UTF-8 is refused. */
-export async function readRawBody(req: Request): Promise<string> {
+export async function readRawBody(req: ApiRequest): Promise<string> {
   return decodeUtf8(await readBodyBytes(req));
 }
 
-const mediaTypeOf = (req: Request): string => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+const mediaTypeOf = (req: ApiRequest): string => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 const wrongType = () => invalidRequest(`the request body must be ${formType}`);
 
 /**
@@ -126,7 +127,7 @@ const wrongType = () => invalidRequest(`the request body must be ${formType}`);
  * parser mounted earlier already read is taken from `req.body`, repeated values included; only
  * text values count (a nested object of an extended parser is refused, like JSON is).
  */
-export async function readForm(req: Request): Promise<Params> {
+export async function readForm(req: ApiRequest): Promise<Params> {
   const type = mediaTypeOf(req);
   if (req.body !== undefined && req.body !== null && typeof req.body === 'object' && req.readableEnded) {
     const fields = Object.entries(req.body as Record<string, unknown>);

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * The id of this request: one set earlier (pino-http's `req.id`, or a reverse proxy's
  * `X-Request-Id` already on the response) or a new one. Always echoed as `X-Request-Id`.
  */
-export function requestIdOf(req: Request, res: Response): string {
-  const existing = (req as Request & { id?: unknown }).id ?? res.getHeader('x-request-id');
+export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
+  const existing = (req as IncomingMessage & { id?: unknown }).id ?? res.getHeader('x-request-id');
   const id = typeof existing === 'string' || typeof existing === 'number' ? String(existing) : randomUUID();
-  (req as Request & { id?: unknown }).id = id;
+  (req as IncomingMessage & { id?: unknown }).id = id;
   res.setHeader('X-Request-Id', id);
   return id;
 }

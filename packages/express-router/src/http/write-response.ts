@@ -1,8 +1,8 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { EndpointResponse } from '@gatehouse/core';
 
 /** Writes an endpoint's JSON answer as it is, without Express's per-response helpers. */
-export function writeJson(res: Response, response: EndpointResponse): void {
+export function writeJson(res: ServerResponse, response: EndpointResponse): void {
   const body = response.status === 304 ? '' : (response.json ?? JSON.stringify(response.body));
   res.writeHead(response.status, {
     ...response.headers,
@@ -23,13 +23,13 @@ const pageHeaders = {
 };
 
 /** Writes a server-rendered page with a strict Content-Security-Policy. */
-export function writeHtml(res: Response, status: number, html: string, csp: string): void {
+export function writeHtml(res: ServerResponse, status: number, html: string, csp: string): void {
   res.writeHead(status, { ...pageHeaders, 'content-security-policy': csp, 'content-length': Buffer.byteLength(html) });
   res.end(html);
 }
 
 /** A 303 (after a POST) or 302 redirect that leaks no referrer. */
-export function writeRedirect(res: Response, location: string, status: 302 | 303 = 302): void {
+export function writeRedirect(res: ServerResponse, location: string, status: 302 | 303 = 302): void {
   res.writeHead(status, { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'content-length': 0 });
   res.end();
 }

@@ -1,10 +1,9 @@
-import type { Request } from 'express';
 import { claimedClientId, digestToken, errorResponse, OAuthError, type EndpointResponse } from '@gatehouse/core';
 import { allowRegisteredOrigin } from '../http/cors.js';
 import type { Params } from '../http/read-params.js';
 import type { RateLimits } from '../http/rate-limits.js';
 import type { FormEndpointGuard } from './form-endpoint.js';
-import type { RouteContext } from './route.js';
+import type { ApiRequest, RouteContext } from './route.js';
 
 /** The form endpoints that authenticate clients; `token` and `introspection` have limits of their own. */
 export type FormEndpointName = 'token' | 'introspection' | 'revocation' | 'device';
@@ -24,9 +23,8 @@ function tooManyRequests(params: Params, retryAfterSeconds: number, requestId: s
 }
 
 // An introspection caller may authenticate with a bearer token instead of as a client.
-const bearerOf = (req: Request) => req.headers.authorization?.match(/^Bearer +(\S+) *$/i)?.[1];
+const bearerOf = (req: ApiRequest) => req.headers.authorization?.match(/^Bearer +(\S+) *$/i)?.[1];
 
-const addressOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /**
  * CORS (unless `cors` is false) and rate limits around one form endpoint. An address blocked for failed client
@@ -34,6 +32,7 @@ const addressOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unkno
  * counters; then the request counts against its client (token) or caller (introspection).
  */
 export function formGuard(context: RouteContext, endpoint: FormEndpointName, limits: RateLimits | null, cors = true): FormEndpointGuard {
+  const addressOf = (req: ApiRequest) => context.options.clientAddress?.(req) ?? req.ip ?? req.socket.remoteAddress ?? 'unknown';
   const perCaller = endpoint === 'token' || endpoint === 'introspection' ? endpoint : null;
   return {
     async admit(req, res, params, requestId) {

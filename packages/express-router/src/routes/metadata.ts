@@ -1,7 +1,7 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { EndpointResponse } from '@gatehouse/core';
 import { writeJson, writeRedirect } from '../http/write-response.js';
-import type { Route, RouteContext } from './route.js';
+import type { ApiRoute, Route, RouteContext } from './route.js';
 
 // Metadata and keys are public documents: any origin may read them (OIDC Discovery §4).
 const withCors = (response: EndpointResponse): EndpointResponse => ({
@@ -10,15 +10,15 @@ const withCors = (response: EndpointResponse): EndpointResponse => ({
 });
 
 // RFC 9110 §13.1.2: a client holding the current version gets 304.
-const ifNoneMatch = (req: Request) => (req.headers['if-none-match'] !== undefined ? { ifNoneMatch: req.headers['if-none-match'] } : {});
+const ifNoneMatch = (req: IncomingMessage) => (req.headers['if-none-match'] !== undefined ? { ifNoneMatch: req.headers['if-none-match'] } : {});
 
 /** GET discovery of one application; the slug comes from the path. */
-export function discoveryRoute({ server }: RouteContext, slug: string): Route {
+export function discoveryRoute({ server }: RouteContext, slug: string): ApiRoute {
   return async (req, res, requestId) => writeJson(res, withCors(await server.discovery({ slug, requestId, ...ifNoneMatch(req) })));
 }
 
 /** GET the JWKS of one application. */
-export function jwksRoute({ server }: RouteContext, slug: string): Route {
+export function jwksRoute({ server }: RouteContext, slug: string): ApiRoute {
   return async (req, res, requestId) => writeJson(res, withCors(await server.jwks({ slug, requestId, ...ifNoneMatch(req) })));
 }
 
