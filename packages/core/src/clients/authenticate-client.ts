@@ -54,6 +54,18 @@ function readAssertion(params: Readonly<Record<string, string | undefined>>): Cl
   return { clientId, assertion, method: assertionMethod(assertion) };
 }
 
+function readCredentials(params: Readonly<Record<string, string | undefined>>, authorization: string | undefined): ClientCredentials | null {
+  if (authorization !== undefined && /^Basic\b/i.test(authorization)) return readBasic(params, authorization);
+  if (params['client_assertion_type'] !== undefined || params['client_assertion'] !== undefined) return readAssertion(params);
+  const clientId = params['client_id'];
+  if (!clientId) return null;
+  const clientSecret = params['client_secret'];
+  return clientSecret === undefined ? { clientId, method: 'none' } : { clientId, clientSecret, method: 'client_secret_post' };
+}
+
+// A request's credentials are read by the rate limits, the endpoint and the grant: once is enough.
+const readEarlier = new WeakMap<object, { readonly authorization: string | undefined; readonly credentials: ClientCredentials | null }>();
+
 /**
  * Reads client credentials (RFC 6749 §2.3, RFC 7523 §2.2): the `Authorization: Basic` header, a
  * JWT `client_assertion`, `client_secret` in the body, or `client_id` alone.
@@ -62,12 +74,11 @@ export function readClientCredentials(
   params: Readonly<Record<string, string | undefined>>,
   authorization: string | undefined,
 ): ClientCredentials | null {
-  if (authorization !== undefined && /^Basic\b/i.test(authorization)) return readBasic(params, authorization);
-  if (params['client_assertion_type'] !== undefined || params['client_assertion'] !== undefined) return readAssertion(params);
-  const clientId = params['client_id'];
-  if (!clientId) return null;
-  const clientSecret = params['client_secret'];
-  return clientSecret === undefined ? { clientId, method: 'none' } : { clientId, clientSecret, method: 'client_secret_post' };
+  const earlier = readEarlier.get(params);
+  if (earlier && earlier.authorization === authorization) return earlier.credentials;
+  const credentials = readCredentials(params, authorization);
+  readEarlier.set(params, { authorization, credentials });
+  return credentials;
 }
 
 /** The audiences a client assertion may name: the token endpoint, the issuer, the server itself. */

@@ -110,12 +110,15 @@ export async function mintTokens(
   const accessToken = options.withAccessToken
     ? await seal(signJwt({ ...claims, ...standard, client_id: application.clientId, jti, scope }, key, 'at+jwt'))
     : undefined;
-  const hashes = {
-    ...(accessToken !== undefined ? { at_hash: tokenHash(accessToken, key.alg) } : {}),
-    ...(options.code !== undefined ? { c_hash: tokenHash(options.code, key.alg) } : {}),
-  };
   const idToken = grant.scopes.includes('openid') && (options.withIdToken ?? true)
-    ? await seal(signJwt({ ...claims, ...standard, jti: randomToken(16), ...hashes, ...(nonce !== null ? { nonce } : {}) }, key, 'JWT'))
+    ? await seal(signJwt({
+      ...claims,
+      ...standard,
+      jti: randomToken(16),
+      ...(accessToken !== undefined ? { at_hash: tokenHash(accessToken, key.alg) } : {}),
+      ...(options.code !== undefined ? { c_hash: tokenHash(options.code, key.alg) } : {}),
+      ...(nonce !== null ? { nonce } : {}),
+    }, key, 'JWT'))
     : undefined;
   return { expiresIn, scope, ...(accessToken !== undefined ? { accessToken } : {}), ...(idToken !== undefined ? { idToken } : {}) };
 }

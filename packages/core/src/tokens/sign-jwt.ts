@@ -5,7 +5,7 @@ import type { SigningKey } from '../keys/key-ring.js';
 const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 // node:crypto names of the digest each JWS algorithm uses (RFC 7518 §3); EdDSA hashes internally.
-const digestOf: Readonly<Record<SigningKey['alg'], string | null>> = {
+export const digestOf: Readonly<Record<SigningKey['alg'], string | null>> = {
   HS256: 'sha256',
   RS256: 'sha256',
   ES256: 'sha256',
@@ -23,7 +23,7 @@ function signature(alg: SigningKey['alg'], key: KeyObject, input: string): Buffe
 /**
  * Signs `payload` as a compact JWS with the key's algorithm and `kid` (RFC 7515 §7.1).
  * Synchronous node:crypto with a key imported once: on the token endpoint's hot path this costs
- * about a third of jose's WebCrypto signing (DESIGN.md §8); tokens are verified with jose.
+ * about a third of jose's WebCrypto signing (DESIGN.md §8). `verifyJws` checks them the same way.
  */
 export function signJwt(payload: JWTPayload, key: SigningKey, typ: 'JWT' | 'at+jwt' | 'logout+jwt'): string {
   const input = `${encode({ alg: key.alg, typ, ...(key.kid ? { kid: key.kid } : {}) })}.${encode(payload)}`;

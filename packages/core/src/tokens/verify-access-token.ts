@@ -1,9 +1,10 @@
-import { compactDecrypt, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { compactDecrypt, decodeProtectedHeader } from 'jose';
 import type { Application } from '../clients/application.js';
 import { issuerFor } from '../clients/issuer.js';
 import { invalidToken } from '../errors/oauth-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { AccessTokenRecord } from '../storage/access-token-record-store.js';
+import { decodeJws, hasValidSignature } from './verify-jws.js';
 
 export interface VerifiedAccessToken {
   readonly application: Application;
@@ -14,7 +15,8 @@ type Context = Pick<ServerContext, 'stores' | 'keys' | 'clock' | 'settings'>;
 
 /** The signed JWT inside an encrypted access token (five segments), decrypted with our key. */
 async function unseal(context: Context, token: string): Promise<{ readonly jwt: string; readonly encrypted: boolean }> {
-  if (token.split('.').length !== 5) return { jwt: token, encrypted: false };
+  // Five segments make a JWE (RFC 7516 §7.1), three a JWS.
+  if (token.split('.', 6).length !== 5) return { jwt: token, encrypted: false };
   try {
     const { kid } = decodeProtectedHeader(token);
     const key = typeof kid === 'string' ? await context.keys.decryptionKey(kid) : null;
@@ -26,6 +28,10 @@ async function unseal(context: Context, token: string): Promise<{ readonly jwt: 
   }
 }
 
+// RFC 8725 §3.11 / RFC 9068 §2.1: `typ` is compared without the optional `application/` prefix.
+const isAccessTokenType = (typ: unknown): boolean => typeof typ === 'string' && typ.toLowerCase().replace(/^application\//, '') === 'at+jwt';
+const hasAudience = (aud: unknown, audience: string): boolean => aud === audience || (Array.isArray(aud) && aud.includes(audience));
+
 /**
  * Verifies an access token this server issued: decryption when it is a JWE, the signature with
  * the issuing application's key (by `kid`, so tokens signed before a rotation still verify),
@@ -33,32 +39,27 @@ async function unseal(context: Context, token: string): Promise<{ readonly jwt: 
  */
 export async function verifyAccessToken(context: Context, token: string): Promise<VerifiedAccessToken> {
   const { jwt, encrypted } = await unseal(context, token);
-  let clientId: unknown;
-  let kid: unknown;
-  try {
-    clientId = decodeJwt(jwt)['client_id'];
-    kid = decodeProtectedHeader(jwt).kid;
-  } catch {
-    throw invalidToken('the access token is malformed');
-  }
+  const jws = decodeJws(jwt);
+  if (!jws) throw invalidToken('the access token is malformed');
+  const { header, payload } = jws;
+  const clientId = payload['client_id'];
   const application = typeof clientId === 'string' ? await context.stores.applications.findByClientId(clientId) : null;
   if (!application || encrypted !== (application.encryptionKey !== null)) throw invalidToken('the access token is invalid');
+  const kid = header['kid'];
   const key = await context.keys.verificationKeyFor(application, typeof kid === 'string' ? kid : undefined);
   if (!key) throw invalidToken('the access token was signed with an unknown key');
-  let jti: unknown;
-  try {
-    const { payload } = await jwtVerify(jwt, key.key, {
-      algorithms: [key.alg],
-      issuer: issuerFor(application, context.settings.baseUrl),
-      audience: application.clientId,
-      typ: 'at+jwt',
-      currentDate: new Date(context.clock.now() * 1000),
-    });
-    jti = payload.jti;
-  } catch (error) {
-    throw invalidToken('the access token is invalid or has expired', { cause: error });
-  }
-  const record = typeof jti === 'string' ? await context.stores.accessTokens.find(jti, context.clock.now()) : null;
+  const now = context.clock.now();
+  const { exp, nbf, iat, jti } = payload;
+  const valid =
+    hasValidSignature(jws, key) &&
+    isAccessTokenType(header['typ']) &&
+    payload['iss'] === issuerFor(application, context.settings.baseUrl) &&
+    hasAudience(payload['aud'], application.clientId) &&
+    typeof exp === 'number' && exp > now &&
+    (nbf === undefined || (typeof nbf === 'number' && nbf <= now)) &&
+    (iat === undefined || typeof iat === 'number');
+  if (!valid) throw invalidToken('the access token is invalid or has expired');
+  const record = typeof jti === 'string' ? await context.stores.accessTokens.find(jti, now) : null;
   if (!record || record.revokedAt !== null || record.applicationId !== application.id) {
     throw invalidToken('the access token has been revoked or has expired');
   }

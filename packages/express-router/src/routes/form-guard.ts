@@ -40,9 +40,10 @@ export function formGuard(context: RouteContext, endpoint: FormEndpointName, lim
         const bearer = endpoint === 'introspection' ? bearerOf(req) : undefined;
         // The client a request names is the one whose origins count. It is authenticated later; a
         // request that fails authentication only shows its own error to that origin.
-        const clientId = params === null || bearer !== undefined ? undefined : claimedClientId(params, req.headers.authorization);
-        if (cors) await allowRegisteredOrigin(context.server, req, res, clientId);
+        const named = () => (params === null || bearer !== undefined ? undefined : claimedClientId(params, req.headers.authorization));
+        if (cors && req.headers.origin !== undefined) await allowRegisteredOrigin(context.server, req, res, named());
         if (!limits || params === null) return null;
+        const clientId = named();
         let wait = await limits.blockedFor(addressOf(req));
         const key = bearer !== undefined ? `bearer:${digestToken(bearer)}` : clientId;
         if (wait === 0 && perCaller !== null && key !== undefined) wait = await limits.consume(perCaller, key);
