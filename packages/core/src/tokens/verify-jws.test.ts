@@ -63,3 +63,22 @@ describe('decodeJws', () => {
     expect(decodeJws(token)).toBeNull();
   });
 });
+
+describe('remembered signatures', () => {
+  it('remembers a valid signature for the key that checked it only', () => {
+    const token = signJwt({ sub: 'a' }, { alg: 'ES256', kid: 'k', key: pairs.ES256.privateKey }, 'at+jwt');
+    expect(hasValidSignature(decodeJws(token)!, verifierOf('ES256', pairs.ES256.publicKey))).toBe(true);
+    // Asked again with another key object of the same algorithm (a rotation), it is checked anew.
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    expect(hasValidSignature(decodeJws(token)!, verifierOf('ES256', other))).toBe(false);
+    expect(hasValidSignature(decodeJws(token)!, verifierOf('ES256', pairs.ES256.publicKey))).toBe(true);
+  });
+
+  it('never remembers a token with another payload under a known signature', () => {
+    const token = signJwt({ sub: 'a' }, { alg: 'ES256', kid: 'k', key: pairs.ES256.privateKey }, 'at+jwt');
+    expect(hasValidSignature(decodeJws(token)!, verifierOf('ES256', pairs.ES256.publicKey))).toBe(true);
+    const [header, , signature] = token.split('.');
+    const forged = `${header}.${b64({ sub: 'admin' })}.${signature}`;
+    expect(hasValidSignature(decodeJws(forged)!, verifierOf('ES256', pairs.ES256.publicKey))).toBe(false);
+  });
+});
