@@ -20,8 +20,11 @@ import { tokenHash } from './token-hash.js';
  * Gatehouse does not.
  */
 const protocolClaims = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'auth_time', 'acr', 'amr', 'azp', 'sid', 'jti', 'nonce', 'at_hash', 'c_hash', 'client_id', 'scope', 'cnf']);
-const withoutProtocolClaims = (claims: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(claims).filter(([name]) => !protocolClaims.has(name)));
+function withoutProtocolClaims(claims: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const name in claims) if (Object.hasOwn(claims, name) && !protocolClaims.has(name)) kept[name] = claims[name];
+  return kept;
+}
 
 export interface IssueTokensInput {
   readonly application: Application;

@@ -70,11 +70,13 @@ const secondsOf = (result: RateLimiterRes) => Math.max(1, Math.ceil(result.msBef
  * per request and limit, or one Redis round trip when shared. A limiter that fails for another
  * reason than the limit lets the request through: a broken counter must not take the endpoint down.
  */
-export function createRateLimits(options: RateLimitOptions = {}): RateLimits {
+export function createRateLimits(options: RateLimitOptions = {}): RateLimits | null {
   const choose = <T>(value: T | false | undefined, fallback: T): T | null => (value === false ? null : (value ?? fallback));
   const token = choose(options.token, defaultRateLimits.token);
   const introspection = choose(options.introspection, defaultRateLimits.introspection);
   const failures = choose(options.failedClientAuthentication, defaultRateLimits.failedClientAuthentication);
+  // Every limit off: nothing to count, and no client address to work out per request.
+  if (!token && !introspection && !failures) return null;
   const limiters = {
     token: token && limiter(options.redis, 'token', token),
     introspection: introspection && limiter(options.redis, 'introspection', introspection),
