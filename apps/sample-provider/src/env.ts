@@ -18,6 +18,12 @@ const envSchema = z
     GATEHOUSE_STORAGE: z.enum(['database', 'memory']).default('database'),
     /** `off`: no rate limits at the token, introspection and other client endpoints (benchmarks only). */
     RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+    /** Processes serving the port (node:cluster); more than one needs DATABASE_URL and REDIS_URL. */
+    WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  })
+  .refine((env) => env.WORKERS === 1 || (env.DATABASE_URL && env.REDIS_URL && env.GATEHOUSE_STORAGE === 'database'), {
+    message: 'WORKERS above 1 needs DATABASE_URL and REDIS_URL: workers share their state only through PostgreSQL and Redis',
+    path: ['WORKERS'],
   })
   .transform((env) => ({ ...env, PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '') }));
 

@@ -1,7 +1,9 @@
+import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { answerClientErrors } from './client-errors.js';
+import { runPrimary } from './cluster.js';
 import { createProvider } from './create-provider.js';
 import { readEnv } from './env.js';
 import { resolveSecretKey } from './secret-key.js';
@@ -21,6 +23,7 @@ function closeAfter(res: ServerResponse): void {
 async function main(): Promise<void> {
   const env = readEnv();
   const logger = pino({ level: env.LOG_LEVEL });
+  if (env.WORKERS > 1 && cluster.isPrimary) return runPrimary(env, logger);
   const seedPath = env.GATEHOUSE_SEED ?? demoSeed;
   const seed = await readSeedFile(seedPath);
   const secretKey = await resolveSecretKey(env.SECRET_KEY, env.DATA_DIR, logger);
@@ -47,7 +50,8 @@ async function main(): Promise<void> {
       if (app.generatedSecret) lines.push(`    generated client_secret (shown once): ${app.generatedSecret}`);
     }
     if (!env.GATEHOUSE_SEED) lines.push('  demo user: demo / demo-password (from the bundled demo seed)');
-    process.stdout.write(`${lines.join('\n')}\n`);
+    // With WORKERS, the first worker speaks for all of them.
+    if (process.env['GATEHOUSE_QUIET_START'] !== 'true') process.stdout.write(`${lines.join('\n')}\n`);
   });
   answerClientErrors(listener);
   // Responses in flight, so that a drain can close their keep-alive connections once they are sent.

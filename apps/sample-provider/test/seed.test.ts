@@ -76,4 +76,12 @@ describe('environment', () => {
   it('refuses a short SECRET_KEY with a message naming it', () => {
     expect(() => readEnv({ SECRET_KEY: 'short' })).toThrow(/SECRET_KEY/);
   });
+  it('runs one process by default, and more only over PostgreSQL and Redis', () => {
+    expect(readEnv({}).WORKERS).toBe(1);
+    expect(() => readEnv({ WORKERS: '2' })).toThrow(/WORKERS above 1 needs DATABASE_URL and REDIS_URL/);
+    expect(() => readEnv({ WORKERS: '2', DATABASE_URL: 'postgresql://db/x' })).toThrow(/WORKERS/);
+    expect(() => readEnv({ WORKERS: '2', DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://r', GATEHOUSE_STORAGE: 'memory' })).toThrow(/WORKERS/);
+    expect(readEnv({ WORKERS: '4', DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://r' }).WORKERS).toBe(4);
+    expect(() => readEnv({ WORKERS: '0' })).toThrow(/WORKERS/);
+  });
 });

@@ -16,6 +16,7 @@ export async function freePort(): Promise<number> {
 
 export interface ProviderProcess {
   readonly baseUrl: string;
+  readonly pid: number;
   readonly output: () => string;
   /** Resolves with the exit code (null when a signal ended the process) once it has exited. */
   readonly exited: Promise<number | null>;
@@ -55,6 +56,7 @@ export async function spawnProvider(env: Readonly<Record<string, string>>): Prom
   });
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     output: () => output,
     exited,
     kill: (signal) => void child.kill(signal),

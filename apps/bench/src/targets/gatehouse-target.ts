@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CodePool } from '../run/code-pool.js';
 import { pinned } from '../run/cpu-affinity.js';
 import { freePort, startServer, type ServerProcess } from '../run/child-processes.js';
@@ -15,7 +14,6 @@ import type { PrepareHints, ScenarioName, Target } from './target.js';
 
 const sampleProvider = dirname(createRequire(import.meta.url).resolve('@gatehouse/sample-provider/package.json'));
 const providerMain = join(sampleProvider, 'dist/main.js');
-const clusterEntry = fileURLToPath(new URL('../servers/gatehouse-cluster.js', import.meta.url));
 
 export interface GatehouseOptions {
   readonly id: string;
@@ -24,7 +22,7 @@ export interface GatehouseOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly seedPath: string;
   readonly serverCpus: string | null;
-  /** Cluster workers; unset: the provider's own main.js as one process. */
+  /** Worker processes (the provider's WORKERS); one when unset. */
   readonly workers?: number;
   readonly cpuProfileDir: string | null;
 }
@@ -52,7 +50,6 @@ export function gatehouse(options: GatehouseOptions): Target {
       // The provider creates DATA_DIR only when it generates SECRET_KEY there; PGlite needs it to exist.
       if (options.env['DATA_DIR']) await mkdir(options.env['DATA_DIR'], { recursive: true });
       const profile = options.cpuProfileDir ? [`--cpu-prof`, `--cpu-prof-dir=${join(options.cpuProfileDir, options.id)}`] : [];
-      const entry = options.workers === undefined ? [providerMain] : [clusterEntry, providerMain, String(options.workers)];
       const env = {
         ...options.env,
         PORT: String(port),
@@ -63,8 +60,9 @@ export function gatehouse(options: GatehouseOptions): Target {
         // oidc-provider has no rate limits; the bench measures the work, not the limiter's refusals.
         RATE_LIMITS: 'off',
         NODE_ENV: 'production',
+        ...(options.workers !== undefined ? { WORKERS: String(options.workers) } : {}),
       };
-      server = await startServer(options.label, pinned(options.serverCpus, [process.execPath, ...profile, ...entry]), env, {
+      server = await startServer(options.label, pinned(options.serverCpus, [process.execPath, ...profile, providerMain]), env, {
         url: `http://127.0.0.1:${port}`,
         readyPath: '/healthz',
         timeoutMs: 120_000,
