@@ -1,12 +1,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as client from 'openid-client';
 import { describeRequiring, serviceAt } from '@gatehouse/core/testing';
 import { createPostgresDatabase, type TestDatabase } from '@gatehouse/prisma-store/testing';
 import { freePort, redisServerInstalled, startRedisServer, type RedisServerProcess } from '@gatehouse/redis-code-cache/testing';
-import { Browser } from './browser.js';
-import { callback, person, secretOf, seed } from './e2e.fixtures.js';
+import { callback, codeThroughBrowser, secretOf, seed } from './e2e.fixtures.js';
 import { spawnProvider, type ProviderProcess } from './spawn-provider.js';
 
 const postgresUrl = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -49,16 +47,7 @@ describeRequiring('two provider processes on one PostgreSQL and one Redis', requ
     await db?.drop();
   }, 30_000);
 
-  async function codeFrom(instance: ProviderProcess) {
-    const verifier = client.randomPKCECodeVerifier();
-    const authorize = new URL(`${instance.baseUrl}/application/o/authorize/`);
-    for (const [name, value] of Object.entries({
-      client_id: 'es-client', redirect_uri: callback, response_type: 'code', scope: 'openid profile',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    })) authorize.searchParams.set(name, value);
-    const { callback: returned } = await new Browser().signInAndConsent(authorize.href, callback, person);
-    return { code: returned.searchParams.get('code')!, verifier };
-  }
+  const codeFrom = (instance: ProviderProcess) => codeThroughBrowser(instance.baseUrl);
 
   const exchange = (instance: ProviderProcess, code: string, verifier: string) =>
     fetch(`${instance.baseUrl}/application/o/token/`, {

@@ -3,12 +3,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as client from 'openid-client';
 import { describeRequiring, serviceAt } from '@gatehouse/core/testing';
 import { createPostgresDatabase, type TestDatabase } from '@gatehouse/prisma-store/testing';
 import { freePort, redisServerInstalled, startRedisServer, type RedisServerProcess } from '@gatehouse/redis-code-cache/testing';
-import { Browser } from './browser.js';
-import { callback, person, secretOf, seed } from './e2e.fixtures.js';
+import { callback, codeThroughBrowser, secretOf, seed } from './e2e.fixtures.js';
 import { spawnProvider, type ProviderProcess } from './spawn-provider.js';
 
 const postgresUrl = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -72,14 +70,8 @@ describeRequiring('the reference provider with WORKERS=2', requirement, () => {
   }, 30_000);
 
   it('redeems a code on another connection than the one that issued it, once', async () => {
-    const verifier = client.randomPKCECodeVerifier();
-    const authorize = new URL(`${provider.baseUrl}/application/o/authorize/`);
-    for (const [name, value] of Object.entries({
-      client_id: 'es-client', redirect_uri: callback, response_type: 'code', scope: 'openid profile',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    })) authorize.searchParams.set(name, value);
-    const { callback: returned } = await new Browser().signInAndConsent(authorize.href, callback, person);
-    const body = new URLSearchParams({ grant_type: 'authorization_code', code: returned.searchParams.get('code')!, redirect_uri: callback, code_verifier: verifier }).toString();
+    const { code, verifier } = await codeThroughBrowser(provider.baseUrl);
+    const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: callback, code_verifier: verifier }).toString();
     const first = await postAlone(`${provider.baseUrl}/application/o/token/`, body, basic);
     expect(first.status).toBe(200);
     expect(first.json).toHaveProperty('id_token');
