@@ -31,7 +31,12 @@ export interface Storage {
 export async function openStorage(env: ProviderEnv, secretKey: string, logger: Logger): Promise<Storage> {
   if (env.GATEHOUSE_STORAGE === 'memory') return memoryStorage(env, logger);
   const database: Database = env.DATABASE_URL
-    ? connectPostgres(env.DATABASE_URL, { onIdleClientError: (error) => logger.warn({ err: error }, 'postgres connection closed') })
+    ? connectPostgres(env.DATABASE_URL, {
+        // Units of work (code exchange, rotation) hold a connection across a Redis call; with ten,
+        // fifty concurrent requests queue for one. Single statements are batched and need few.
+        poolSize: 20,
+        onIdleClientError: (error) => logger.warn({ err: error }, 'postgres connection closed'),
+      })
     : await openPglite(await dataDirectory(env.DATA_DIR, 'pglite'));
   if (!env.DATABASE_URL || env.MIGRATE_ON_START === 'true') {
     const applied = await applyMigrations(database);

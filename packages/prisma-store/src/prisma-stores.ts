@@ -5,6 +5,7 @@ import { createSecretBox, type SecretBox } from './secret-box.js';
 import { prismaAccessTokenRecordStore } from './stores/access-token-record-store.js';
 import { prismaApplicationStore } from './stores/application-store.js';
 import { prismaAppPasswordStore } from './stores/app-password-store.js';
+import { batchedAccessTokenRecordStore } from './stores/batched-access-token-record-store.js';
 import { prismaConsentStore } from './stores/consent-store.js';
 import type { Db } from './stores/db.js';
 import { prismaEventSink } from './stores/event-sink.js';
@@ -21,15 +22,17 @@ export interface PrismaStoresOptions {
 }
 
 // Every method fails fast: outages become `temporarily_unavailable` (503), other errors stay as they are.
-function storesOn(db: Db, box: SecretBox, inTransaction: <T>(work: (tx: Db) => Promise<T>) => Promise<T>, transaction: Stores['transaction']): Stores {
+// Outside transactions (`batched`) the hot calls of concurrent requests share statements; a
+// transaction's stores run every call on it, one statement each, in order.
+function storesOn(db: Db, box: SecretBox, inTransaction: <T>(work: (tx: Db) => Promise<T>) => Promise<T>, transaction: Stores['transaction'], batched: boolean): Stores {
   return {
-    applications: failingFast(prismaApplicationStore(db, box)),
-    users: failingFast(prismaUserStore(db, inTransaction)),
+    applications: failingFast(prismaApplicationStore(db, box, { batchReads: batched })),
+    users: failingFast(prismaUserStore(db, inTransaction, { batchReads: batched })),
     appPasswords: failingFast(prismaAppPasswordStore(db)),
-    grants: failingFast(prismaGrantStore(db)),
+    grants: failingFast(prismaGrantStore(db, { batchReads: batched })),
     consents: failingFast(prismaConsentStore(db)),
-    accessTokens: failingFast(prismaAccessTokenRecordStore(db)),
-    refreshTokens: failingFast(prismaRefreshTokenStore(db, inTransaction)),
+    accessTokens: failingFast(batched ? batchedAccessTokenRecordStore(db) : prismaAccessTokenRecordStore(db)),
+    refreshTokens: failingFast(prismaRefreshTokenStore(db, { batchReads: batched })),
     keys: failingFast(prismaKeyStore(db, box)),
     events: failingFast(prismaEventSink(db)),
     transaction,
@@ -78,8 +81,8 @@ export function prismaStores(prisma: PrismaClient, options: PrismaStoresOptions)
       const scoped: Stores = storesOn(tx, box, join, async (nested, nestedOptions) => {
         await lock(tx, nestedOptions?.exclusive);
         return nested(scoped);
-      });
+      }, false);
       return work(scoped);
     });
-  return storesOn(prisma, box, begin, transaction);
+  return storesOn(prisma, box, begin, transaction, true);
 }

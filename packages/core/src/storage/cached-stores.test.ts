@@ -29,6 +29,25 @@ describe('withStoreCache', () => {
     expect((await cached.users.find('u1'))?.isActive).toBe(true);
   });
 
+  it('keeps its entries through units of work that write neither applications nor users', async () => {
+    const backend = memoryStores();
+    await backend.applications.save(makeApplication({ name: 'Before' }));
+    await backend.users.save(makeUser({ id: 'u1', username: 'alice', name: 'Alice' }));
+    const cached = withStoreCache(backend, manualClock(), 60);
+    await cached.applications.findByClientId('client-1');
+    await cached.users.find('u1');
+    // Another process renames both; a code exchange here writes only grants and tokens.
+    await backend.applications.save(makeApplication({ name: 'After' }));
+    await backend.users.save(makeUser({ id: 'u1', username: 'alice', name: 'Alicia' }));
+    await cached.transaction((tx) => tx.grants.revoke('no-such-grant', 0));
+    expect((await cached.applications.findByClientId('client-1'))?.name).toBe('Before');
+    expect((await cached.users.find('u1'))?.name).toBe('Alice');
+    // A nested unit of work that saves a user makes the whole cache fresh again.
+    await cached.transaction((tx) => tx.transaction((nested) => nested.users.save(makeUser({ id: 'u2', username: 'bob' }))));
+    expect((await cached.applications.findByClientId('client-1'))?.name).toBe('After');
+    expect((await cached.users.find('u1'))?.name).toBe('Alicia');
+  });
+
   it('does not remember that something was missing', async () => {
     const backend = memoryStores();
     const cached = withStoreCache(backend, manualClock(), 60);

@@ -57,6 +57,30 @@ export function withStoreCache(stores: Stores, clock: Clock, seconds: number): S
       findByUsername: (username) => usersByName.get(username),
       save: (user) => afterwards(stores.users.save(user)),
     },
-    transaction: (work, options) => afterwards(stores.transaction(work, options)),
+    transaction: async (work, options) => {
+      let wrote = false;
+      try {
+        return await stores.transaction((tx) => work(markingWrites(tx, () => (wrote = true))), options);
+      } finally {
+        // Only a unit of work that saved an application or a user makes the cache stale: a code
+        // exchange or a refresh rotation must not cost the next requests their cached client.
+        if (wrote) clear();
+      }
+    },
+  };
+}
+
+/** `stores` (a transaction's) calling `onWrite` when an application or a user is written, nested units of work included. */
+function markingWrites(stores: Stores, onWrite: () => void): Stores {
+  const { applications, users } = stores;
+  return {
+    ...stores,
+    applications: {
+      ...applications,
+      save: (application) => (onWrite(), applications.save(application)),
+      registerRedirectUri: (id, url) => (onWrite(), applications.registerRedirectUri(id, url)),
+    },
+    users: { ...users, save: (user) => (onWrite(), users.save(user)) },
+    transaction: (work, options) => stores.transaction((nested) => work(markingWrites(nested, onWrite)), options),
   };
 }

@@ -1,4 +1,5 @@
 import type { Application, ApplicationStore, RedirectUri } from '@gatehouse/core';
+import { batchedLookup } from '../batch.js';
 import { Prisma, type Application as Row } from '../generated/prisma/client.js';
 import type { SecretBox } from '../secret-box.js';
 import type { Db } from './db.js';
@@ -50,13 +51,24 @@ function toRow(application: Application, box: SecretBox) {
   };
 }
 
-export function prismaApplicationStore(db: Db, box: SecretBox): ApplicationStore {
+/**
+ * Applications by id, slug or client id. With `batchReads` (outside transactions) concurrent
+ * `findByClientId` calls, which every token, introspection and revocation request makes when its
+ * cached copy was dropped, share one query.
+ */
+export function prismaApplicationStore(db: Db, box: SecretBox, { batchReads }: { readonly batchReads: boolean }): ApplicationStore {
   const find = async (where: { clientId: string } | { slug: string } | { id: string }) => {
     const row = await db.application.findUnique({ where: where as { id: string } });
     return row ? toApplication(row, box) : null;
   };
+  const byClientId = batchReads
+    ? batchedLookup((clientIds) => db.application.findMany({ where: { clientId: { in: [...clientIds] } } }), (row) => row.clientId)
+    : (clientId: string) => db.application.findUnique({ where: { clientId } });
   return {
-    findByClientId: (clientId) => find({ clientId }),
+    async findByClientId(clientId) {
+      const row = await byClientId(clientId);
+      return row ? toApplication(row, box) : null;
+    },
     findBySlug: (slug) => find({ slug }),
     findById: (id) => find({ id }),
     async list() {

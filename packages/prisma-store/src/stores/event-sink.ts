@@ -1,25 +1,31 @@
 import type { AuditEvent, EventSink } from '@gatehouse/core';
-import type { Prisma } from '../generated/prisma/client.js';
 import { toDate, toSeconds } from '../time.js';
 import type { Db } from './db.js';
+import { valuesList } from './values-list.js';
 
-const toRow = (event: AuditEvent) => ({
-  action: event.action,
-  at: toDate(event.at),
-  applicationId: event.applicationId ?? null,
-  userId: event.userId ?? null,
-  requestId: event.requestId ?? null,
-  context: (event.context ?? {}) as Prisma.InputJsonObject,
-});
+// Raw SQL: Prisma's createMany costs its query compiler a pass over every row, and the token
+// endpoint writes one event per token.
+async function insertEvents(db: Db, events: readonly AuditEvent[]): Promise<void> {
+  const { sql, values } = valuesList(
+    events.map((event) => [
+      event.action,
+      toDate(event.at),
+      event.applicationId ?? null,
+      event.userId ?? null,
+      event.requestId ?? null,
+      JSON.stringify(event.context ?? {}),
+    ]),
+    [undefined, undefined, undefined, undefined, undefined, 'jsonb'],
+  );
+  await db.$executeRawUnsafe(`INSERT INTO "events" ("action", "at", "application_id", "user_id", "request_id", "context") ${sql}`, ...values);
+}
 
 export function prismaEventSink(db: Db): EventSink {
   return {
-    async record(event) {
-      await db.event.create({ data: toRow(event) });
-    },
-    // One INSERT for a whole batch (the events written after the response, `token_issued`).
+    record: (event) => insertEvents(db, [event]),
+    // One INSERT per thousand events of a batch (the events written after the response, `token_issued`).
     async recordMany(events) {
-      if (events.length > 0) await db.event.createMany({ data: events.map(toRow) });
+      for (let start = 0; start < events.length; start += 1000) await insertEvents(db, events.slice(start, start + 1000));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { User, UserStore } from '@gatehouse/core';
+import { batchedLookup } from '../batch.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { toOptionalDate, toOptionalSeconds } from '../time.js';
 import type { Db } from './db.js';
@@ -27,12 +28,16 @@ function toUser(row: Row): User {
 
 /**
  * Users with their group memberships. `save` needs a transaction (user, groups and memberships
- * change together): call it on the stores a `transaction` hands out, or it opens one itself.
+ * change together): call it on the stores a `transaction` hands out, or it opens one itself. With
+ * `batchReads` (outside transactions) concurrent `find` calls share one query.
  */
-export function prismaUserStore(db: Db, inTransaction: <T>(work: (db: Db) => Promise<T>) => Promise<T>): UserStore {
+export function prismaUserStore(db: Db, inTransaction: <T>(work: (db: Db) => Promise<T>) => Promise<T>, { batchReads }: { readonly batchReads: boolean }): UserStore {
+  const byId = batchReads
+    ? batchedLookup((ids) => db.user.findMany({ where: { id: { in: [...ids] } }, include: withGroups }), (row) => row.id)
+    : (id: string) => db.user.findUnique({ where: { id }, include: withGroups });
   return {
     async find(id) {
-      const row = await db.user.findUnique({ where: { id }, include: withGroups });
+      const row = await byId(id);
       return row ? toUser(row) : null;
     },
     async findByUsername(username) {
