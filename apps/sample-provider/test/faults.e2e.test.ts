@@ -133,8 +133,15 @@ describeRequiring('the provider while its PostgreSQL fails', backendsRequirement
 
     proxy.resume();
     await eventually(async () => (await statusOf(readyz)) === 200, 10_000, '/readyz 200 after the database answered again');
+    // The exchange writes in one statement: one that reached PostgreSQL after the provider gave up
+    // on it may have committed, and the retry is then refused as a replay (everything revoked).
     const retry = await exchangeCode(provider.baseUrl, code, verifier);
-    expect(retry.status).toBe(200);
+    if (retry.status !== 200) {
+      expect(retry.status).toBe(400);
+      expect(await retry.json()).toMatchObject({ error: 'invalid_grant', error_description: 'the authorization code was already used' });
+    }
+    const next = await authorizationCode(browser, provider.baseUrl);
+    expect((await exchangeCode(provider.baseUrl, next.code, next.verifier)).status).toBe(200);
   }, 30_000);
 
   it('never half-redeems a code: wherever PostgreSQL goes away in the exchange, the retry gets tokens, or is refused as a replay with all revoked', async () => {
@@ -180,8 +187,11 @@ describeRequiring('the provider while its PostgreSQL fails', backendsRequirement
         }
       }
     }
-    // Both sweeps reached the end of the exchange, and some rounds did fail mid-way.
-    expect(outcomes.filter(({ outcome }) => outcome !== 'answered').length).toBeGreaterThan(4);
+    // Both sweeps reached the end of the exchange, and in each some round did fail mid-way (the
+    // exchange writes its grant and tokens in one statement: there are few places to fail).
+    for (const sweep of ['before', 'after']) {
+      expect(outcomes.filter(({ round, outcome }) => round.startsWith(sweep) && outcome !== 'answered').length).toBeGreaterThan(0);
+    }
 
     // In the tables: one access token per grant and no token without its grant; the grants of
     // answered or retried exchanges are live, those refused as replays are revoked with their tokens.

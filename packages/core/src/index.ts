@@ -89,7 +89,7 @@ export type { Stores, TransactionOptions } from './storage/stores.js';
 export type { ApplicationStore } from './storage/application-store.js';
 export type { UserStore } from './storage/user-store.js';
 export type { AppPassword, AppPasswordStore } from './storage/app-password-store.js';
-export type { Grant, GrantStore } from './storage/grant-store.js';
+export type { FirstTokens, Grant, GrantStore } from './storage/grant-store.js';
 export type { Consent, ConsentStore } from './storage/consent-store.js';
 export type { AccessTokenRecord, AccessTokenRecordStore } from './storage/access-token-record-store.js';
 export type { RefreshTokenRecord, RefreshTokenStore, Rotation } from './storage/refresh-token-store.js';

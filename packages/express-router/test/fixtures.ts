@@ -15,6 +15,7 @@ import {
   type Application,
   type AuthorizationServer,
   type Clock,
+  type CodeCache,
   type Hooks,
   type Scheduler,
   type KeyRecord,
@@ -215,6 +216,8 @@ export interface TestServerOptions {
   readonly rateLimits?: RateLimitOptions;
   /** Express's `trust proxy`: the client address then comes from `X-Forwarded-For`. */
   readonly trustProxy?: boolean;
+  /** The single-use code cache; this process's memory when absent. */
+  readonly codes?: CodeCache;
 }
 
 export interface TestServer {
@@ -262,7 +265,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.settings,
     baseUrl,
     stores,
-    codes: memoryCodeCache({ clock }),
+    codes: options.codes ?? memoryCodeCache({ clock }),
     clock,
     ...(options.scopeMappings ? { scopeMappings: options.scopeMappings } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),

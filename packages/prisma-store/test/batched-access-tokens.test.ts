@@ -48,6 +48,25 @@ function describeBatching(name: string, open: () => Promise<{ database: Database
       expect(found).toEqual(records);
     });
 
+    it('records the grants of concurrent code exchanges with their first tokens in one statement, each alone', async () => {
+      const grant = (id: string) => ({ id, applicationId: 'app-batched', userId: 'user-batched', scopes: ['openid'], authTime: now, nonce: null, amr: [], sid: null, createdAt: now, revokedAt: null });
+      const taken = grant(randomUUID());
+      await stores.grants.createWithTokens(taken, {});
+      const fresh = Array.from({ length: 30 }, () => grant(randomUUID()));
+      const calls = [...fresh, taken].map((g) => ({ grant: g, tokens: { accessToken: accessToken({ grantId: g.id }) } }));
+      const statements = jest.spyOn(database.prisma, '$queryRawUnsafe');
+      let created: boolean[];
+      try {
+        created = await Promise.all(calls.map(({ grant: g, tokens }) => stores.grants.createWithTokens(g, tokens)));
+        expect(statements).toHaveBeenCalledTimes(1);
+      } finally {
+        statements.mockRestore();
+      }
+      expect(created).toEqual([...fresh.map(() => true), false]);
+      const found = await Promise.all(calls.map(({ tokens }) => stores.accessTokens.find(tokens.accessToken.jti, now)));
+      expect(found).toEqual([...calls.slice(0, -1).map(({ tokens }) => tokens.accessToken), null]);
+    });
+
     it('gives each of concurrent finds its own record, or null when unknown or expired at its own time', async () => {
       const alive = accessToken();
       const revoked = accessToken({ revokedAt: now + 1 });

@@ -3,6 +3,7 @@ import { authorizationCodeKey, type AuthorizationCode } from '../authorize/autho
 import { OAuthError, invalidGrant, invalidRequest } from '../errors/oauth-error.js';
 import { verifyCodeVerifier } from '../pkce.js';
 import type { ServerContext } from '../server-context.js';
+import type { Consumed } from '../storage/code-cache.js';
 import type { Grant } from '../storage/grant-store.js';
 import { isUsable, type User } from '../users/user.js';
 import { issueTokens } from '../tokens/issue-tokens.js';
@@ -13,22 +14,22 @@ import type { TokenGrantHandler, TokenRequest } from './token-grant-handler.js';
 type Context = Pick<ServerContext, 'codes' | 'stores' | 'keys' | 'clock' | 'settings' | 'scopeMappings' | 'hooks'>;
 
 /**
- * Why the unit of work that records a code's tokens gave up: the code had been redeemed already.
- * Thrown inside the transaction so that it rolls back; the replay is answered after it.
+ * Why an exchange gave up: the code had been redeemed already (its grant was recorded, or the code
+ * used up, by another exchange). Nothing of this exchange stays; the replay is answered after it.
  */
 class CodeAlreadyUsed extends Error {}
 
 /**
- * The lock of one grant. The redemption that records a code's grant and tokens and every replay of
- * that code take it, so a replay arriving while the first redemption is still being recorded waits
- * for it to commit, and then revokes what it recorded instead of missing it.
+ * The lock of one grant. A hybrid code's redemption, which adds tokens to a grant that exists, and
+ * every replay take it, so a replay arriving while that redemption is still being recorded waits for
+ * it to commit, and then revokes what it recorded instead of missing it.
  */
 const grantLock = (grantId: string): string => `gatehouse:grant:${grantId}`;
 
 /**
- * The code's entry, read without consuming it: a code is consumed when the exchange is refused,
- * or inside the transaction that records its grant and tokens, so an exchange that fails for a
- * backend outage leaves it redeemable.
+ * The code's entry, read without consuming it: a code is consumed when the exchange is refused, or
+ * once its grant and tokens are recorded, so an exchange that fails for a backend outage leaves it
+ * redeemable.
  */
 async function findCode(context: Context, request: TokenRequest): Promise<{ key: string; code: AuthorizationCode }> {
   const code = request.params['code'];
@@ -84,18 +85,6 @@ async function revokeReplayed(context: Context, code: AuthorizationCode, request
   throw invalidGrant('the authorization code was already used');
 }
 
-/**
- * Puts a code consumed by an exchange that then failed back, fresh, so the client's retry works
- * (a database outage between the consume and the commit). Only for codes whose grant this exchange
- * writes: the grant's id is the code's, so should the commit have gone through after all, the retry
- * finds the grant and is refused as a replay; one code never yields two grants. A code that expired
- * meanwhile lives again for at most the code validity. Best effort: without Redis it stays consumed.
- */
-async function restoreCode(context: Context, key: string, code: AuthorizationCode, request: TokenRequest): Promise<void> {
-  if (code.grantCreated) return;
-  await context.codes.put(key, code, request.application.accessCodeValiditySeconds).catch(() => undefined);
-}
-
 // RFC 6749 §4.1.3: the code was issued to this client, for this redirect URI; `redirect_uri` is
 // required when the authorization request included it, and checked whenever it is sent.
 function checkBinding(code: AuthorizationCode, request: TokenRequest): void {
@@ -141,6 +130,74 @@ function grantOf(code: AuthorizationCode, now: number): Grant {
   };
 }
 
+/**
+ * A code whose grant this exchange creates (the common case): the grant and its first tokens are
+ * recorded in one step, which of concurrent redemptions exactly one achieves (the grant bears the
+ * code's id), and only then is the code used up. A replay therefore never finds the code used before
+ * what it must revoke is recorded, and no unit of work or lock is held across the code cache.
+ */
+async function redeemNewGrant(context: Context, request: TokenRequest, key: string, code: AuthorizationCode, user: User, grant: Grant) {
+  // OIDC Core §11: a refresh token only for a grant that includes offline_access.
+  const refresh = grant.scopes.includes('offline_access') ? newRefreshToken(context, request.application, grant) : undefined;
+  const tokens = await issueTokens(context, {
+    application: request.application,
+    user,
+    grant,
+    nonce: code.nonce,
+    requestId: request.requestId,
+    record: async (accessToken) => {
+      const recorded = await context.stores.grants.createWithTokens(grant, {
+        ...(accessToken ? { accessToken } : {}),
+        ...(refresh ? { refreshToken: refresh.record } : {}),
+      });
+      if (!recorded) throw new CodeAlreadyUsed();
+    },
+    ...(refresh ? { refreshToken: refresh.token } : {}),
+  });
+  let consumed: Consumed<AuthorizationCode> | null;
+  try {
+    consumed = await context.codes.consume<AuthorizationCode>(key);
+  } catch (error) {
+    // The code cache failed: forget what was recorded, so the client's retry is not a replay.
+    await context.stores.grants.discard(grant.id).catch(() => undefined);
+    throw error;
+  }
+  if (!consumed) {
+    // Expired in the meantime: nothing was handed out, nothing stays.
+    await context.stores.grants.discard(grant.id);
+    throw invalidGrant('the authorization code is invalid or has expired');
+  }
+  // A refused exchange of the same code used it up meanwhile: it was a replay after all.
+  if (consumed.alreadyConsumed) throw new CodeAlreadyUsed();
+  return { ...tokens, userId: user.id };
+}
+
+/**
+ * A code whose grant exists already (hybrid flow: the front channel's tokens created it): its
+ * tokens are added in a unit of work that uses the code up too, under the grant's lock, which
+ * replays take as well.
+ */
+async function redeemCreatedGrant(context: Context, request: TokenRequest, key: string, code: AuthorizationCode, user: User, grant: Grant) {
+  const refresh = grant.scopes.includes('offline_access') ? newRefreshToken(context, request.application, grant) : undefined;
+  const tokens = await issueTokens(context, {
+    application: request.application,
+    user,
+    grant,
+    nonce: code.nonce,
+    requestId: request.requestId,
+    alongside: (stores) =>
+      stores.transaction(
+        async (locked) => {
+          if (refresh) await locked.refreshTokens.create(refresh.record);
+          await consumeCode(context, key);
+        },
+        { exclusive: grantLock(grant.id) },
+      ),
+    ...(refresh ? { refreshToken: refresh.token } : {}),
+  });
+  return { ...tokens, userId: user.id };
+}
+
 /** The token half of the authorization code grant (RFC 6749 §4.1.3, OIDC Core §3.1.3). */
 export const authorizationCodeGrant = {
   grantType: 'authorization_code',
@@ -149,38 +206,10 @@ export const authorizationCodeGrant = {
     const { key, code } = await findCode(context, request);
     const user = await checkRedemption(context, request, key, code);
     const grant = grantOf(code, context.clock.now());
-    // OIDC Core §11: a refresh token only for a grant that includes offline_access.
-    const refresh = grant.scopes.includes('offline_access') ? newRefreshToken(context, request.application, grant) : undefined;
-    let consumed = false;
     try {
-      // The grant is written in the same transaction as its token records, or not at all, and the
-      // code is consumed in it too, after the grant: consumed exactly when they are recorded.
-      const tokens = await issueTokens(context, {
-        application: request.application,
-        user,
-        grant,
-        nonce: code.nonce,
-        requestId: request.requestId,
-        alongside: (stores) =>
-          stores.transaction(
-            async (locked) => {
-              if (!code.grantCreated) {
-                // The grant bears the code's id: once recorded, the code was redeemed.
-                if (await locked.grants.find(grant.id)) throw new CodeAlreadyUsed();
-                await locked.grants.create(grant);
-              }
-              if (refresh) await locked.refreshTokens.create(refresh.record);
-              await consumeCode(context, key);
-              consumed = true;
-            },
-            { exclusive: grantLock(grant.id) },
-          ),
-        ...(refresh ? { refreshToken: refresh.token } : {}),
-      });
-      return { ...tokens, userId: user.id };
+      return await (code.grantCreated ? redeemCreatedGrant : redeemNewGrant)(context, request, key, code, user, grant);
     } catch (error) {
       if (error instanceof CodeAlreadyUsed) return revokeReplayed(context, code, request);
-      if (consumed) await restoreCode(context, key, code, request);
       throw error;
     }
   },

@@ -1,3 +1,5 @@
+import type { AccessTokenRecord } from './access-token-record-store.js';
+import type { RefreshTokenRecord } from './refresh-token-store.js';
 /**
  * What a user granted an application in one authorization: every token minted from it carries its
  * id, so revoking the grant (code replay, refresh-token reuse, logout) reaches all of them.
@@ -18,8 +20,27 @@ export interface Grant {
   readonly revokedAt: number | null;
 }
 
+/** The first tokens of a grant, recorded with it by {@link GrantStore.createWithTokens}. */
+export interface FirstTokens {
+  readonly accessToken?: AccessTokenRecord;
+  readonly refreshToken?: RefreshTokenRecord;
+}
+
 export interface GrantStore {
   create(grant: Grant): Promise<void>;
+  /**
+   * Records a new grant and its first tokens, all or nothing, in one step: false, with nothing
+   * written, when a grant with this id exists already (revoked or not). What a code exchange
+   * writes, without a unit of work around it: the id is the code's, so of concurrent redemptions
+   * of one code exactly one records (RFC 6749 §4.1.2).
+   */
+  createWithTokens(grant: Grant, tokens: FirstTokens): Promise<boolean>;
+  /**
+   * Forgets a grant and every token record of it, as if it had never been created: for an
+   * exchange that recorded its grant and then could not finish (the code could not be used up),
+   * so that the client's retry is not mistaken for a replay.
+   */
+  discard(id: string): Promise<void>;
   find(id: string): Promise<Grant | null>;
   /**
    * The grants of one browser session (by `sid`), revoked ones included: what ends with the

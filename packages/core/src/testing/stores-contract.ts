@@ -277,6 +277,60 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         await stores.grants.revoke(unique('grant'), now);
       });
 
+      const firstRefreshToken = (grantId: string): RefreshTokenRecord => ({
+        tokenDigest: unique('digest'), grantId, familyId: unique('family'), applicationId: 'app-1', userId: 'user-1',
+        scopes: ['openid', 'offline_access'], issuedAt: now, expiresAt: now + 3600, rotatedAt: null, replacedBy: null, revokedAt: null,
+      });
+
+      it('records a grant with its first tokens, or nothing at all when the id is taken', async () => {
+        const grant = makeGrant();
+        const accessToken = makeAccessToken({ grantId: grant.id });
+        const refreshToken = firstRefreshToken(grant.id);
+        expect(await stores.grants.createWithTokens(grant, { accessToken, refreshToken })).toBe(true);
+        expect(await stores.grants.find(grant.id)).toEqual(grant);
+        expect(await stores.accessTokens.find(accessToken.jti, now)).toEqual(accessToken);
+        expect(await stores.refreshTokens.find(refreshToken.tokenDigest, now)).toEqual(refreshToken);
+
+        const again = { accessToken: makeAccessToken({ grantId: grant.id }), refreshToken: firstRefreshToken(grant.id) };
+        expect(await stores.grants.createWithTokens({ ...grant, scopes: ['openid'] }, again)).toBe(false);
+        expect(await stores.grants.find(grant.id)).toEqual(grant);
+        expect(await stores.accessTokens.find(again.accessToken.jti, now)).toBeNull();
+        expect(await stores.refreshTokens.find(again.refreshToken.tokenDigest, now)).toBeNull();
+
+        // Without tokens too, and a revoked grant's id stays taken.
+        const bare = makeGrant();
+        expect(await stores.grants.createWithTokens(bare, {})).toBe(true);
+        await stores.grants.revoke(bare.id, now + 1);
+        expect(await stores.grants.createWithTokens(bare, { accessToken: makeAccessToken({ grantId: bare.id }) })).toBe(false);
+      });
+
+      it(`records one of ${concurrentCalls} concurrent grants with the same id, with its own tokens only`, async () => {
+        const grant = makeGrant();
+        const attempts = Array.from({ length: concurrentCalls }, () => ({ accessToken: makeAccessToken({ grantId: grant.id }) }));
+        const results = await Promise.all(attempts.map((tokens) => stores.grants.createWithTokens(grant, tokens)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const recorded = await Promise.all(attempts.map(({ accessToken }) => stores.accessTokens.find(accessToken.jti, now)));
+        expect(recorded.map((record) => record !== null)).toEqual(results);
+      });
+
+      it('discards a grant with every token of it, and nothing else', async () => {
+        const grant = makeGrant();
+        const tokens = { accessToken: makeAccessToken({ grantId: grant.id }), refreshToken: firstRefreshToken(grant.id) };
+        const other = makeGrant();
+        const othersTokens = { accessToken: makeAccessToken({ grantId: other.id }), refreshToken: firstRefreshToken(other.id) };
+        await stores.grants.createWithTokens(grant, tokens);
+        await stores.grants.createWithTokens(other, othersTokens);
+        await stores.grants.discard(grant.id);
+        expect(await stores.grants.find(grant.id)).toBeNull();
+        expect(await stores.accessTokens.find(tokens.accessToken.jti, now)).toBeNull();
+        expect(await stores.refreshTokens.find(tokens.refreshToken.tokenDigest, now)).toBeNull();
+        expect(await stores.grants.find(other.id)).toEqual(other);
+        expect(await stores.accessTokens.find(othersTokens.accessToken.jti, now)).toEqual(othersTokens.accessToken);
+        // Discarded, the id is free again: the retry of an exchange records its grant.
+        expect(await stores.grants.createWithTokens(grant, {})).toBe(true);
+        await stores.grants.discard(unique('grant'));
+      });
+
       it('finds the grants of one session by sid, revoked ones included, and none of other sessions', async () => {
         const sid = unique('sid');
         const first = makeGrant({ sid, createdAt: now });

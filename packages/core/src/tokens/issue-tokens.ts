@@ -5,6 +5,7 @@ import type { TokenResponse } from '../grants/token-grant-handler.js';
 import { resolveClaims } from '../scopes/resolve-claims.js';
 import { formatScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
+import type { AccessTokenRecord } from '../storage/access-token-record-store.js';
 import type { Grant } from '../storage/grant-store.js';
 import type { Stores } from '../storage/stores.js';
 import { subjectFor } from '../users/subject.js';
@@ -40,6 +41,11 @@ export interface IssueTokensInput {
   readonly alongside?: (stores: Stores) => Promise<void>;
   /** A refresh token to hand out with the tokens; its record is the caller's to write. */
   readonly refreshToken?: string;
+  /**
+   * Writes the records instead, given the access token's (null when none is minted): for a grant
+   * recorded together with its first tokens in one step (`grants.createWithTokens`).
+   */
+  readonly record?: (accessToken: AccessTokenRecord | null) => Promise<void>;
 }
 
 /** What the authorization endpoint hands out directly (OIDC Core §3.2.2.5, §3.3.2.5). */
@@ -61,7 +67,7 @@ type Context = Pick<ServerContext, 'stores' | 'keys' | 'clock' | 'settings' | 's
  */
 export async function mintTokens(
   context: Context,
-  { application, user, grant, nonce, requestId, alongside }: IssueTokensInput,
+  { application, user, grant, nonce, requestId, alongside, record: writeRecords }: IssueTokensInput,
   options: {
     readonly withAccessToken: boolean;
     /** False when the ID token would not be handed out (`code token` at the authorization endpoint, OIDC Core §3.3.2.5). */
@@ -89,7 +95,7 @@ export async function mintTokens(
   const scope = formatScope(grant.scopes);
   const seal = (jwt: string) => (encryptionKey ? encryptJwt(jwt, encryptionKey) : jwt);
 
-  const record = {
+  const record: AccessTokenRecord = {
     jti,
     grantId: grant.id,
     applicationId: application.id,
@@ -99,7 +105,9 @@ export async function mintTokens(
     expiresAt: now + expiresIn,
     revokedAt: null,
   };
-  if (!alongside) {
+  if (writeRecords) {
+    await writeRecords(options.withAccessToken ? record : null);
+  } else if (!alongside) {
     // A single write needs no transaction (the machine grants' hot path).
     if (options.withAccessToken) await context.stores.accessTokens.create(record);
   } else {

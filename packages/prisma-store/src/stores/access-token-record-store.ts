@@ -34,19 +34,24 @@ const toRow = (record: AccessTokenRecord) => ({
   revokedAt: toOptionalDate(record.revokedAt),
 });
 
+/** The columns of an access-token row, and the values of `record` in their order. */
+export const accessTokenColumns = `"jti", "grant_id", "application_id", "user_id", "scopes", "issued_at", "expires_at", "revoked_at"`;
+export const accessTokenCasts = ['text', 'text', 'text', 'text', 'text[]', 'timestamptz', 'timestamptz', 'timestamptz'] as const;
+export function accessTokenValues(record: AccessTokenRecord): unknown[] {
+  const row = toRow(record);
+  return [row.jti, row.grantId, row.applicationId, row.userId, row.scopes, row.issuedAt, row.expiresAt, row.revokedAt];
+}
+
 /**
  * One INSERT for all of `records`, all written or none; answers the jtis it wrote. A record whose
  * jti is taken is skipped: {@link refuseTaken} reports it.
  */
 export async function insertAccessTokens(db: Db, records: readonly AccessTokenRecord[]): Promise<Set<string>> {
   const { sql, values } = valuesList(
-    records.map((record) => {
-      const row = toRow(record);
-      return [row.jti, row.grantId, row.applicationId, row.userId, row.scopes, row.issuedAt, row.expiresAt, row.revokedAt];
-    }),
+    records.map(accessTokenValues),
   );
   const written = await db.$queryRawUnsafe<{ jti: string }[]>(
-    `INSERT INTO "access_tokens" ("jti", "grant_id", "application_id", "user_id", "scopes", "issued_at", "expires_at", "revoked_at") ${sql}
+    `INSERT INTO "access_tokens" (${accessTokenColumns}) ${sql}
       ON CONFLICT ("jti") DO NOTHING RETURNING "jti"`,
     ...values,
   );

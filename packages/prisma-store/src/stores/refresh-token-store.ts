@@ -9,7 +9,8 @@ import { valuesList } from './values-list.js';
 const columns = `"token_digest" AS "tokenDigest", "grant_id" AS "grantId", "family_id" AS "familyId", "application_id" AS "applicationId",
   "user_id" AS "userId", "scopes", "issued_at" AS "issuedAt", "expires_at" AS "expiresAt", "rotated_at" AS "rotatedAt",
   "replaced_by" AS "replacedBy", "revoked_at" AS "revokedAt"`;
-const insertColumns = `"token_digest", "grant_id", "family_id", "application_id", "user_id", "scopes", "issued_at", "expires_at", "rotated_at", "replaced_by", "revoked_at"`;
+/** The columns of a refresh-token row, and the values of a record in their order ({@link refreshTokenValues}). */
+export const refreshTokenColumns = `"token_digest", "grant_id", "family_id", "application_id", "user_id", "scopes", "issued_at", "expires_at", "rotated_at", "replaced_by", "revoked_at"`;
 
 interface Row {
   readonly tokenDigest: string;
@@ -44,7 +45,8 @@ const toRow = (record: RefreshTokenRecord) => ({
   revokedAt: toOptionalDate(record.revokedAt),
 });
 
-const toValues = (record: RefreshTokenRecord): unknown[] => {
+export const refreshTokenCasts = ['text', 'text', 'text', 'text', 'text', 'text[]', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'timestamptz'] as const;
+export const refreshTokenValues = (record: RefreshTokenRecord): unknown[] => {
   const row = toRow(record);
   return [row.tokenDigest, row.grantId, row.familyId, row.applicationId, row.userId, row.scopes, row.issuedAt, row.expiresAt, row.rotatedAt, row.replacedBy, row.revokedAt];
 };
@@ -59,7 +61,7 @@ const rotateStatement = `WITH "rotated" AS (
     WHERE "token_digest" = $3 AND "rotated_at" IS NULL AND "revoked_at" IS NULL
     RETURNING ${columns}
   ), "successor" AS (
-    INSERT INTO "refresh_tokens" (${insertColumns})
+    INSERT INTO "refresh_tokens" (${refreshTokenColumns})
     SELECT $2, $4, $5, $6, $7, $8::text[], $9::timestamptz, $10::timestamptz, $11::timestamptz, $12, $13::timestamptz FROM "rotated"
   )
   SELECT * FROM "rotated"`;
@@ -71,8 +73,8 @@ export function prismaRefreshTokenStore(db: Db, { batchReads }: { readonly batch
     : async (digest: string) => (await selectTokens(db, [digest]))[0] ?? null;
   return {
     async create(record) {
-      const { sql, values } = valuesList([toValues(record)]);
-      const inserted = await db.$executeRawUnsafe(`INSERT INTO "refresh_tokens" (${insertColumns}) ${sql} ON CONFLICT ("token_digest") DO NOTHING`, ...values);
+      const { sql, values } = valuesList([refreshTokenValues(record)]);
+      const inserted = await db.$executeRawUnsafe(`INSERT INTO "refresh_tokens" (${refreshTokenColumns}) ${sql} ON CONFLICT ("token_digest") DO NOTHING`, ...values);
       // A duplicate digest: the ORM's insert refuses it as callers know it, with P2002.
       if (inserted === 0) await db.refreshToken.create({ data: toRow(record) });
     },
@@ -82,7 +84,7 @@ export function prismaRefreshTokenStore(db: Db, { batchReads }: { readonly batch
       return row && row.expiresAt.getTime() > toDate(now).getTime() ? toRecord(row) : null;
     },
     async rotate(tokenDigest, successor, at) {
-      const [rotated] = await db.$queryRawUnsafe<Row[]>(rotateStatement, toDate(at), successor.tokenDigest, tokenDigest, ...toValues(successor).slice(1));
+      const [rotated] = await db.$queryRawUnsafe<Row[]>(rotateStatement, toDate(at), successor.tokenDigest, tokenDigest, ...refreshTokenValues(successor).slice(1));
       if (rotated) return { rotated: true, previous: toRecord(rotated) };
       // Rotated or revoked already (the winner has committed: the UPDATE waited for its row lock), or unknown.
       const [row] = await selectTokens(db, [tokenDigest]);

@@ -93,6 +93,18 @@ export function memoryStores(): MemoryStores {
     },
     grants: {
       create: async (grant) => void grants.set(grant.id, grant),
+      createWithTokens: async (grant, { accessToken, refreshToken }) => {
+        if (grants.has(grant.id)) return false;
+        grants.set(grant.id, grant);
+        if (accessToken) accessTokens.set(accessToken.jti, accessToken);
+        if (refreshToken) refreshTokens.set(refreshToken.tokenDigest, refreshToken);
+        return true;
+      },
+      discard: async (id) => {
+        grants.delete(id);
+        for (const [jti, record] of accessTokens) if (record.grantId === id) accessTokens.delete(jti);
+        for (const [digest, record] of refreshTokens) if (record.grantId === id) refreshTokens.delete(digest);
+      },
       find: async (id) => grants.get(id) ?? null,
       findBySid: async (sid) => [...grants.values()].filter((grant) => grant.sid === sid),
       revoke: async (id, at) => {
