@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { OAuthError, type AccessTokenRecord, type Stores } from '@gatehouse/core';
 import { describeRequiring, serviceAt } from '@gatehouse/core/testing';
-import { connectPostgres, prismaStores, type Database } from '../src/index.js';
-import { startTcpProxy, type TcpProxy } from '../src/testing/index.js';
-import { createPgliteDatabase, createPostgresDatabase, postgresUrl, testSecretKey, type TestDatabase } from './test-database.js';
+import { prismaStores, type Database } from '../src/index.js';
+import type { TcpProxy } from '../src/testing/index.js';
+import { createPgliteDatabase, createPostgresDatabase, openProxiedDatabase, postgresUrl, testSecretKey, type ProxiedDatabase } from './test-database.js';
 
 const now = Math.floor(Date.now() / 1000);
 const accessToken = (overrides: Partial<AccessTokenRecord> = {}): AccessTokenRecord => ({
@@ -147,22 +147,14 @@ describeRequiring('PostgreSQL server', serviceAt(postgresUrl), () => {
   });
 
   describe('a batch whose connection is cut', () => {
-    let db: TestDatabase;
+    let opened: ProxiedDatabase | undefined;
     let proxy: TcpProxy;
-    let proxied: Database;
     let stores: Stores;
     beforeAll(async () => {
-      db = await createPostgresDatabase();
-      const { hostname, port } = new URL(db.url);
-      proxy = await startTcpProxy({ host: hostname, port: Number(port || 5432) });
-      proxied = connectPostgres(proxy.urlThrough(db.url), { connectTimeoutMs: 1000, statementTimeoutMs: 1000, poolSize: 2 });
-      stores = prismaStores(proxied.prisma, { secretKey: testSecretKey });
+      opened = await openProxiedDatabase({ connectTimeoutMs: 1000, statementTimeoutMs: 1000, poolSize: 2 });
+      ({ proxy, stores } = opened);
     }, 60_000);
-    afterAll(async () => {
-      await proxied?.close().catch(() => undefined);
-      await proxy?.close();
-      await db?.drop();
-    }, 30_000);
+    afterAll(() => opened?.close(), 30_000);
 
     it('rejects every caller with temporarily_unavailable and writes none of its records', async () => {
       await stores.accessTokens.find(randomUUID(), now);
@@ -178,7 +170,7 @@ describeRequiring('PostgreSQL server', serviceAt(postgresUrl), () => {
         expect(error).toMatchObject({ code: 'temporarily_unavailable', status: 503, retryAfterSeconds: 5 });
       }
       await proxy.restore();
-      const written = await db.database.prisma.accessToken.count({ where: { jti: { in: records.map((record) => record.jti) } } });
+      const written = await opened!.db.database.prisma.accessToken.count({ where: { jti: { in: records.map((record) => record.jti) } } });
       expect(written).toBe(0);
       // The same stores work again once the server is reachable.
       const after = accessToken();

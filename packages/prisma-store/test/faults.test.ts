@@ -9,8 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { OAuthError, type AccessTokenRecord, type Grant, type RefreshTokenRecord, type Stores } from '@gatehouse/core';
 import { describeRequiring, serviceAt } from '@gatehouse/core/testing';
 import { connectPostgres, isDatabaseUnavailable, prismaStores, type Database } from '../src/index.js';
-import { startTcpProxy, type TcpProxy } from '../src/testing/index.js';
-import { createPostgresDatabase, postgresUrl, testSecretKey, type TestDatabase } from './test-database.js';
+import type { TcpProxy } from '../src/testing/index.js';
+import { openProxiedDatabase, postgresUrl, testSecretKey, type ProxiedDatabase, type TestDatabase } from './test-database.js';
 
 const now = Math.floor(Date.now() / 1000);
 const grant = (id = randomUUID()): Grant => ({
@@ -129,24 +129,18 @@ describeRequiring('PostgreSQL server', serviceAt(postgresUrl), () => {
 
   let db: TestDatabase;
   let proxy: TcpProxy;
-  let proxied: Database;
   let stores: Stores;
   // A direct connection, past the proxy: what is really in the tables.
   let direct: TestDatabase['database']['prisma'];
 
+  let opened: ProxiedDatabase | undefined;
+
   beforeAll(async () => {
-    db = await createPostgresDatabase();
+    opened = await openProxiedDatabase({ ...timeouts, poolSize: 4 });
+    ({ db, proxy, stores } = opened);
     direct = db.database.prisma;
-    const { hostname, port } = new URL(db.url);
-    proxy = await startTcpProxy({ host: hostname, port: Number(port || 5432) });
-    proxied = connectPostgres(proxy.urlThrough(db.url), { ...timeouts, poolSize: 4 });
-    stores = prismaStores(proxied.prisma, { secretKey: testSecretKey });
   }, 60_000);
-  afterAll(async () => {
-    await proxied?.close().catch(() => undefined);
-    await proxy?.close();
-    await db?.drop();
-  }, 30_000);
+  afterAll(() => opened?.close(), 30_000);
   afterEach(async () => {
     // Every test leaves the proxy forwarding and the stores working.
     proxy.resume();

@@ -5,8 +5,9 @@ import { verifyCodeVerifier } from '../pkce.js';
 import type { ServerContext } from '../server-context.js';
 import type { Consumed } from '../storage/code-cache.js';
 import type { Grant } from '../storage/grant-store.js';
+import type { RefreshTokenRecord } from '../storage/refresh-token-store.js';
 import { isUsable, type User } from '../users/user.js';
-import { issueTokens } from '../tokens/issue-tokens.js';
+import { issueTokens, type IssueTokensInput } from '../tokens/issue-tokens.js';
 import { newRefreshToken } from '../tokens/refresh-token.js';
 import { revokeGrant } from './revoke-grant.js';
 import type { TokenGrantHandler, TokenRequest } from './token-grant-handler.js';
@@ -131,29 +132,42 @@ function grantOf(code: AuthorizationCode, now: number): Grant {
 }
 
 /**
+ * The tokens a code yields, with a refresh token when the grant includes offline_access (OIDC Core
+ * §11); `records` says how their records are written, given the refresh token's.
+ */
+function tokensOfCode(
+  context: Context,
+  request: TokenRequest,
+  code: AuthorizationCode,
+  user: User,
+  grant: Grant,
+  records: (refreshToken: RefreshTokenRecord | undefined) => Pick<IssueTokensInput, 'record' | 'alongside'>,
+) {
+  const refresh = grant.scopes.includes('offline_access') ? newRefreshToken(context, request.application, grant) : undefined;
+  return issueTokens(context, {
+    application: request.application,
+    user,
+    grant,
+    nonce: code.nonce,
+    requestId: request.requestId,
+    ...records(refresh?.record),
+    ...(refresh ? { refreshToken: refresh.token } : {}),
+  });
+}
+
+/**
  * A code whose grant this exchange creates (the common case): the grant and its first tokens are
  * recorded in one step, which of concurrent redemptions exactly one achieves (the grant bears the
  * code's id), and only then is the code used up. A replay therefore never finds the code used before
  * what it must revoke is recorded, and no unit of work or lock is held across the code cache.
  */
 async function redeemNewGrant(context: Context, request: TokenRequest, key: string, code: AuthorizationCode, user: User, grant: Grant) {
-  // OIDC Core §11: a refresh token only for a grant that includes offline_access.
-  const refresh = grant.scopes.includes('offline_access') ? newRefreshToken(context, request.application, grant) : undefined;
-  const tokens = await issueTokens(context, {
-    application: request.application,
-    user,
-    grant,
-    nonce: code.nonce,
-    requestId: request.requestId,
+  const tokens = await tokensOfCode(context, request, code, user, grant, (refreshToken) => ({
     record: async (accessToken) => {
-      const recorded = await context.stores.grants.createWithTokens(grant, {
-        ...(accessToken ? { accessToken } : {}),
-        ...(refresh ? { refreshToken: refresh.record } : {}),
-      });
+      const recorded = await context.stores.grants.createWithTokens(grant, { ...(accessToken ? { accessToken } : {}), ...(refreshToken ? { refreshToken } : {}) });
       if (!recorded) throw new CodeAlreadyUsed();
     },
-    ...(refresh ? { refreshToken: refresh.token } : {}),
-  });
+  }));
   let consumed: Consumed<AuthorizationCode> | null;
   try {
     consumed = await context.codes.consume<AuthorizationCode>(key);
@@ -178,23 +192,16 @@ async function redeemNewGrant(context: Context, request: TokenRequest, key: stri
  * replays take as well.
  */
 async function redeemCreatedGrant(context: Context, request: TokenRequest, key: string, code: AuthorizationCode, user: User, grant: Grant) {
-  const refresh = grant.scopes.includes('offline_access') ? newRefreshToken(context, request.application, grant) : undefined;
-  const tokens = await issueTokens(context, {
-    application: request.application,
-    user,
-    grant,
-    nonce: code.nonce,
-    requestId: request.requestId,
+  const tokens = await tokensOfCode(context, request, code, user, grant, (refreshToken) => ({
     alongside: (stores) =>
       stores.transaction(
         async (locked) => {
-          if (refresh) await locked.refreshTokens.create(refresh.record);
+          if (refreshToken) await locked.refreshTokens.create(refreshToken);
           await consumeCode(context, key);
         },
         { exclusive: grantLock(grant.id) },
       ),
-    ...(refresh ? { refreshToken: refresh.token } : {}),
-  });
+  }));
   return { ...tokens, userId: user.id };
 }
 
