@@ -27,7 +27,7 @@ export function digestToken(value: string): string {
 
 /** Compares a presented secret with a stored digest in constant time. */
 export function matchesDigest(value: string, digest: string): boolean {
-  const presented = Buffer.from(digestToken(value));
-  const expected = Buffer.from(digest);
+  const presented = createHash('sha256').update(value).digest();
+  const expected = Buffer.from(digest, 'base64url');
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }

@@ -25,7 +25,19 @@ function signature(alg: SigningKey['alg'], key: KeyObject, input: string): Buffe
  * Synchronous node:crypto with a key imported once: on the token endpoint's hot path this costs
  * about a third of jose's WebCrypto signing (DESIGN.md §8). `verifyJws` checks them the same way.
  */
+// The encoded header of each key and type: the same few bytes on every token.
+const headers = new Map<string, string>();
+function encodedHeader(key: SigningKey, typ: string): string {
+  const id = `${key.alg} ${typ} ${key.kid ?? ''}`;
+  let header = headers.get(id);
+  if (header === undefined) {
+    header = encode({ alg: key.alg, typ, ...(key.kid ? { kid: key.kid } : {}) });
+    headers.set(id, header);
+  }
+  return header;
+}
+
 export function signJwt(payload: JWTPayload, key: SigningKey, typ: 'JWT' | 'at+jwt' | 'logout+jwt'): string {
-  const input = `${encode({ alg: key.alg, typ, ...(key.kid ? { kid: key.kid } : {}) })}.${encode(payload)}`;
+  const input = `${encodedHeader(key, typ)}.${encode(payload)}`;
   return `${input}.${signature(key.alg, key.key, input).toString('base64url')}`;
 }
