@@ -86,7 +86,8 @@ export const refreshTokenGrant = {
     }, request.requestId);
     if (!allowed) throw invalidGrant('the user may not use this application with these scopes');
     const now = context.clock.now();
-    const successor = successorRefreshToken(context, presented, request.application, grant, record);
+    // Derived only where a successor is handed out: an HMAC a non-rotating refresh does not need.
+    const successorOf = () => successorRefreshToken(context, presented, request.application, grant, record);
     // OIDC Core §12.2: a new ID token keeps the original auth_time and carries no nonce.
     const issue = (refreshToken: string | undefined, alongside?: IssueTokensInput['alongside']) =>
       issueTokens(context, {
@@ -100,11 +101,13 @@ export const refreshTokenGrant = {
       });
     let tokens;
     if (record.rotatedAt !== null) {
+      const successor = successorOf();
       await afterRotation(context, request, record, successor.record.tokenDigest);
       tokens = await issue(successor.token);
     } else if (request.application.refreshTokenThresholdSeconds > 0 && record.expiresAt - now >= request.application.refreshTokenThresholdSeconds) {
       tokens = await issue(undefined);
     } else {
+      const successor = successorOf();
       try {
         // The rotation commits with the new access token's record, or not at all: a retry after
         // an outage presents a token that was never rotated instead of one that looks replayed.
