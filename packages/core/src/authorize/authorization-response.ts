@@ -3,7 +3,7 @@ import type { Application } from '../clients/application.js';
 import { OAuthError } from '../errors/oauth-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { Grant } from '../storage/grant-store.js';
-import { mintTokens } from '../tokens/issue-tokens.js';
+import { mintTokens, recordingNewGrant } from '../tokens/issue-tokens.js';
 import { isUsable } from '../users/user.js';
 import { issueAuthorizationCode, sidOf } from './authorization-code.js';
 import type { RedirectOutcome } from './authorization-outcome.js';
@@ -46,7 +46,11 @@ export async function authorizationResponse(
     };
     const tokens = await mintTokens(
       context,
-      { application, user, grant, nonce: grant.nonce, requestId, alongside: (stores) => stores.grants.create(grant) },
+      {
+        application, user, grant, nonce: grant.nonce, requestId,
+        // The grant's id is new: taken, it would be a fault, not a replay.
+        record: recordingNewGrant(context.stores, grant, undefined, () => new Error(`grant ${grant.id} exists already`)),
+      },
       { withAccessToken: withToken, withIdToken, ...(code !== undefined ? { code } : {}) },
     );
     if (tokens.accessToken !== undefined) {

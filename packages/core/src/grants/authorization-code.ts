@@ -7,7 +7,7 @@ import type { Consumed } from '../storage/code-cache.js';
 import type { Grant } from '../storage/grant-store.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token-store.js';
 import { isUsable, type User } from '../users/user.js';
-import { issueTokens, type IssueTokensInput } from '../tokens/issue-tokens.js';
+import { issueTokens, recordingAlongside, recordingNewGrant, type IssueTokensInput } from '../tokens/issue-tokens.js';
 import { newRefreshToken } from '../tokens/refresh-token.js';
 import { revokeGrant } from './revoke-grant.js';
 import type { TokenGrantHandler, TokenRequest } from './token-grant-handler.js';
@@ -133,7 +133,7 @@ function grantOf(code: AuthorizationCode, now: number): Grant {
 
 /**
  * The tokens a code yields, with a refresh token when the grant includes offline_access (OIDC Core
- * §11); `records` says how their records are written, given the refresh token's.
+ * §11); `record` writes their records, given the refresh token's.
  */
 function tokensOfCode(
   context: Context,
@@ -141,7 +141,7 @@ function tokensOfCode(
   code: AuthorizationCode,
   user: User,
   grant: Grant,
-  records: (refreshToken: RefreshTokenRecord | undefined) => Pick<IssueTokensInput, 'record' | 'alongside'>,
+  record: (refreshToken: RefreshTokenRecord | undefined) => IssueTokensInput['record'],
 ) {
   const refresh = grant.scopes.includes('offline_access') ? newRefreshToken(context, request.application, grant) : undefined;
   return issueTokens(context, {
@@ -150,7 +150,7 @@ function tokensOfCode(
     grant,
     nonce: code.nonce,
     requestId: request.requestId,
-    ...records(refresh?.record),
+    record: record(refresh?.record),
     ...(refresh ? { refreshToken: refresh.token } : {}),
   });
 }
@@ -162,12 +162,9 @@ function tokensOfCode(
  * what it must revoke is recorded, and no unit of work or lock is held across the code cache.
  */
 async function redeemNewGrant(context: Context, request: TokenRequest, key: string, code: AuthorizationCode, user: User, grant: Grant) {
-  const tokens = await tokensOfCode(context, request, code, user, grant, (refreshToken) => ({
-    record: async (accessToken) => {
-      const recorded = await context.stores.grants.createWithTokens(grant, { ...(accessToken ? { accessToken } : {}), ...(refreshToken ? { refreshToken } : {}) });
-      if (!recorded) throw new CodeAlreadyUsed();
-    },
-  }));
+  const tokens = await tokensOfCode(context, request, code, user, grant, (refreshToken) =>
+    recordingNewGrant(context.stores, grant, refreshToken, () => new CodeAlreadyUsed()),
+  );
   let consumed: Consumed<AuthorizationCode> | null;
   try {
     consumed = await context.codes.consume<AuthorizationCode>(key);
@@ -192,16 +189,16 @@ async function redeemNewGrant(context: Context, request: TokenRequest, key: stri
  * replays take as well.
  */
 async function redeemCreatedGrant(context: Context, request: TokenRequest, key: string, code: AuthorizationCode, user: User, grant: Grant) {
-  const tokens = await tokensOfCode(context, request, code, user, grant, (refreshToken) => ({
-    alongside: (stores) =>
-      stores.transaction(
-        async (locked) => {
-          if (refreshToken) await locked.refreshTokens.create(refreshToken);
-          await consumeCode(context, key);
-        },
-        { exclusive: grantLock(grant.id) },
-      ),
-  }));
+  const tokens = await tokensOfCode(context, request, code, user, grant, (refreshToken) =>
+    recordingAlongside(
+      context.stores,
+      async (locked) => {
+        if (refreshToken) await locked.refreshTokens.create(refreshToken);
+        await consumeCode(context, key);
+      },
+      { exclusive: grantLock(grant.id) },
+    ),
+  );
   return { ...tokens, userId: user.id };
 }
 

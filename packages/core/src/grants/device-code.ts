@@ -4,7 +4,7 @@ import { paceDevicePoll } from '../device/pace-device-poll.js';
 import { OAuthError, invalidGrant, invalidRequest, toOAuthError } from '../errors/oauth-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { Grant } from '../storage/grant-store.js';
-import { issueTokens } from '../tokens/issue-tokens.js';
+import { issueTokens, recordingNewGrant } from '../tokens/issue-tokens.js';
 import { newRefreshToken } from '../tokens/refresh-token.js';
 import { isUsable, type User } from '../users/user.js';
 import { revokeGrant } from './revoke-grant.js';
@@ -84,10 +84,8 @@ async function redeem(context: Context, request: TokenRequest, digest: string, r
       grant,
       nonce: null,
       requestId: request.requestId,
-      alongside: async (stores) => {
-        await stores.grants.create(grant);
-        if (refresh) await stores.refreshTokens.create(refresh.record);
-      },
+      // The grant's id is new: taken, it would be a fault, not a replay.
+      record: recordingNewGrant(context.stores, grant, refresh?.record, () => new Error(`grant ${grant.id} exists already`)),
       ...(refresh ? { refreshToken: refresh.token } : {}),
     });
     return { ...tokens, userId: user.id };

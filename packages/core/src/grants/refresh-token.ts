@@ -4,7 +4,7 @@ import { parseScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
 import type { Grant } from '../storage/grant-store.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token-store.js';
-import { issueTokens, type IssueTokensInput } from '../tokens/issue-tokens.js';
+import { issueTokens, recordingAlongside, type IssueTokensInput } from '../tokens/issue-tokens.js';
 import { digestToken } from '../tokens/opaque-token.js';
 import { successorRefreshToken } from '../tokens/refresh-token.js';
 import { isUsable, type User } from '../users/user.js';
@@ -89,7 +89,7 @@ export const refreshTokenGrant = {
     // Derived only where a successor is handed out: an HMAC a non-rotating refresh does not need.
     const successorOf = () => successorRefreshToken(context, presented, request.application, grant, record);
     // OIDC Core §12.2: a new ID token keeps the original auth_time and carries no nonce.
-    const issue = (refreshToken: string | undefined, alongside?: IssueTokensInput['alongside']) =>
+    const issue = (refreshToken: string | undefined, record?: IssueTokensInput['record']) =>
       issueTokens(context, {
         application: request.application,
         user,
@@ -97,7 +97,7 @@ export const refreshTokenGrant = {
         nonce: null,
         requestId: request.requestId,
         ...(refreshToken !== undefined ? { refreshToken } : {}),
-        ...(alongside ? { alongside } : {}),
+        ...(record ? { record } : {}),
       });
     let tokens;
     if (record.rotatedAt !== null) {
@@ -111,10 +111,10 @@ export const refreshTokenGrant = {
       try {
         // The rotation commits with the new access token's record, or not at all: a retry after
         // an outage presents a token that was never rotated instead of one that looks replayed.
-        tokens = await issue(successor.token, async (stores) => {
+        tokens = await issue(successor.token, recordingAlongside(context.stores, async (stores) => {
           const rotation = await stores.refreshTokens.rotate(record.tokenDigest, successor.record, now);
           if (!rotation?.rotated) throw new RotationLost(rotation?.previous ?? null);
-        });
+        }));
       } catch (error) {
         if (!(error instanceof RotationLost)) throw error;
         const previous = error.previous;

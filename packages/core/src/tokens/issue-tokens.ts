@@ -7,7 +7,8 @@ import { formatScope } from '../scopes/scopes.js';
 import type { ServerContext } from '../server-context.js';
 import type { AccessTokenRecord } from '../storage/access-token-record-store.js';
 import type { Grant } from '../storage/grant-store.js';
-import type { Stores } from '../storage/stores.js';
+import type { RefreshTokenRecord } from '../storage/refresh-token-store.js';
+import type { Stores, TransactionOptions } from '../storage/stores.js';
 import { subjectFor } from '../users/subject.js';
 import type { User } from '../users/user.js';
 import { encryptJwt } from './encrypt-jwt.js';
@@ -22,7 +23,8 @@ import { tokenHash } from './token-hash.js';
  */
 const protocolClaims = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'auth_time', 'acr', 'amr', 'azp', 'sid', 'jti', 'nonce', 'at_hash', 'c_hash', 'client_id', 'scope', 'cnf']);
 function withoutProtocolClaims(claims: Record<string, unknown>): Record<string, unknown> {
-  const kept: Record<string, unknown> = {};
+  // No prototype: a mapping's `__proto__` claim stays a claim, as with Object.fromEntries.
+  const kept: Record<string, unknown> = Object.create(null);
   for (const name in claims) if (Object.hasOwn(claims, name) && !protocolClaims.has(name)) kept[name] = claims[name];
   return kept;
 }
@@ -34,18 +36,38 @@ export interface IssueTokensInput {
   /** OIDC Core §3.1.3.6: the nonce of the authorization request goes into the ID token. */
   readonly nonce: string | null;
   readonly requestId: string;
-  /**
-   * Writes of the grant that must land together with the token records (creating the grant,
-   * rotating a refresh token), run in the same transaction.
-   */
-  readonly alongside?: (stores: Stores) => Promise<void>;
   /** A refresh token to hand out with the tokens; its record is the caller's to write. */
   readonly refreshToken?: string;
   /**
-   * Writes the records instead, given the access token's (null when none is minted): for a grant
-   * recorded together with its first tokens in one step (`grants.createWithTokens`).
+   * Writes the records, given the access token's (null when none is minted), before any token is
+   * signed: `recordingNewGrant` or `recordingAlongside`. By default the access token's record alone.
    */
   readonly record?: (accessToken: AccessTokenRecord | null) => Promise<void>;
+}
+
+/**
+ * `record` for a grant created with its first tokens: the grant, its refresh token and the access
+ * token in one step (`grants.createWithTokens`), no unit of work. `taken` is what a grant id that
+ * is recorded already means to the caller.
+ */
+export function recordingNewGrant(stores: Stores, grant: Grant, refreshToken: RefreshTokenRecord | undefined, taken: () => Error): IssueTokensInput['record'] {
+  return async (accessToken) => {
+    const created = await stores.grants.createWithTokens(grant, { ...(accessToken ? { accessToken } : {}), ...(refreshToken ? { refreshToken } : {}) });
+    if (!created) throw taken();
+  };
+}
+
+/**
+ * `record` for writes that must land together with the access token's record (rotating a refresh
+ * token, adding tokens to a grant), in one unit of work. Only writes inside: a read of another
+ * store there could wait on this very transaction (PGlite has a single connection).
+ */
+export function recordingAlongside(stores: Stores, writes: (stores: Stores) => Promise<void>, options?: TransactionOptions): IssueTokensInput['record'] {
+  return (accessToken) =>
+    stores.transaction(async (tx) => {
+      await writes(tx);
+      if (accessToken) await tx.accessTokens.create(accessToken);
+    }, options);
 }
 
 /** What the authorization endpoint hands out directly (OIDC Core §3.2.2.5, §3.3.2.5). */
@@ -67,7 +89,7 @@ type Context = Pick<ServerContext, 'stores' | 'keys' | 'clock' | 'settings' | 's
  */
 export async function mintTokens(
   context: Context,
-  { application, user, grant, nonce, requestId, alongside, record: writeRecords }: IssueTokensInput,
+  { application, user, grant, nonce, requestId, record: writeRecords }: IssueTokensInput,
   options: {
     readonly withAccessToken: boolean;
     /** False when the ID token would not be handed out (`code token` at the authorization endpoint, OIDC Core §3.3.2.5). */
@@ -105,19 +127,10 @@ export async function mintTokens(
     expiresAt: now + expiresIn,
     revokedAt: null,
   };
-  if (writeRecords) {
-    await writeRecords(options.withAccessToken ? record : null);
-  } else if (!alongside) {
-    // A single write needs no transaction (the machine grants' hot path).
-    if (options.withAccessToken) await context.stores.accessTokens.create(record);
-  } else {
-    // Only writes inside: a read of another store here could wait on this very transaction
-    // (PGlite has a single connection).
-    await context.stores.transaction(async (stores) => {
-      await alongside(stores);
-      if (options.withAccessToken) await stores.accessTokens.create(record);
-    });
-  }
+  const minted = options.withAccessToken ? record : null;
+  if (writeRecords) await writeRecords(minted);
+  // A single write needs no transaction (the machine grants' hot path).
+  else if (minted) await context.stores.accessTokens.create(minted);
   const accessToken = options.withAccessToken
     ? await seal(signJwt({ ...claims, ...standard, client_id: application.clientId, jti, scope }, key, 'at+jwt'))
     : undefined;

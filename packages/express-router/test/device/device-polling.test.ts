@@ -149,15 +149,16 @@ describe('answers', () => {
   it('keeps an approved code when the backend fails while issuing: the poll gets 503, the next one the tokens', async () => {
     const device = await startDevice(t, tv.client, 'openid profile');
     await answerDevice(t, device.user_code, 'allow');
-    const accessTokens = t.stores.accessTokens as { create: typeof t.stores.accessTokens.create };
-    const create = accessTokens.create;
-    accessTokens.create = async () => {
+    // The write that records the device's grant with its tokens fails.
+    const grants = t.stores.grants as { createWithTokens: typeof t.stores.grants.createWithTokens };
+    const createWithTokens = grants.createWithTokens;
+    grants.createWithTokens = async () => {
       throw new OAuthError('temporarily_unavailable', 'the database is unavailable; try again shortly', { retryAfterSeconds: 5 });
     };
     try {
       await expectTokenError(await poll(t, tv.client, device.device_code), 503, 'temporarily_unavailable');
     } finally {
-      accessTokens.create = create;
+      grants.createWithTokens = createWithTokens;
     }
     clock.advance(5);
     const tokens = await tokensOf(await poll(t, tv.client, device.device_code));
