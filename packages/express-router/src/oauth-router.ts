@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
+import parseurl from 'parseurl';
 import { OAuthError, errorResponse, toOAuthError, type AuthorizationServer } from '@gatehouse/core';
 import { githubRoutes } from './github/github-routes.js';
 import { preflightRoute, type CorsPolicy } from './http/cors.js';
@@ -38,22 +39,13 @@ function withPreflight(context: RouteContext, policy: CorsPolicy, methods: Metho
   return { ...methods, OPTIONS: preflightRoute(context.server, policy, allow) };
 }
 
-/** The path of a request URL without its query and trailing slashes (they are optional). */
-function pathOf(url: string): string {
-  let path = url;
-  if (!path.startsWith('/')) {
-    // The absolute form (RFC 9112 §3.2.2), sent to proxies.
-    try {
-      path = new URL(path).pathname;
-    } catch {
-      return path;
-    }
-  }
-  const query = path.indexOf('?');
-  if (query >= 0) path = path.slice(0, query);
-  let end = path.length;
-  while (end > 1 && path.charCodeAt(end - 1) === 47 /* / */) end -= 1;
-  return end === path.length ? path : path.slice(0, end);
+/**
+ * The path of a request without its query and trailing slashes (they are optional), read by
+ * `parseurl` as Express reads `req.path` (it caches the parse on the request for Express too).
+ */
+function pathOf(req: IncomingMessage): string {
+  const path = parseurl(req)?.pathname ?? '/';
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
 /** The router: an Express middleware, and the same endpoints for node:http without Express. */
@@ -137,7 +129,7 @@ export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOpt
   };
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse, next: () => void, pages: boolean): Promise<void> => {
-    const endpoint = resolve(pathOf(req.url ?? '/'));
+    const endpoint = resolve(pathOf(req));
     if (!endpoint || (endpoint.page && !pages)) return next();
     const { methods } = endpoint;
     const requestId = requestIdOf(req, res);

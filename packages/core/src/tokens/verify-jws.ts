@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import type { VerificationKey } from '../keys/key-ring.js';
-import { digestOf } from './sign-jwt.js';
+import { asymmetricSigning } from './sign-jwt.js';
 
 /** The parts of a compact JWS (RFC 7515 §7.1), decoded but not yet verified. */
 export interface DecodedJws {
@@ -51,8 +51,8 @@ function checkSignature(jws: DecodedJws, key: VerificationKey): boolean {
     return expected.length === jws.signature.length && timingSafeEqual(expected, jws.signature);
   }
   try {
-    const input = Buffer.from(jws.signingInput);
-    return verify(digestOf[key.alg], input, key.alg.startsWith('ES') ? { key: key.key, dsaEncoding: 'ieee-p1363' } : key.key, jws.signature);
+    const signing = asymmetricSigning(key.alg, key.key);
+    return verify(signing.digest, Buffer.from(jws.signingInput), signing.key, jws.signature);
   } catch {
     return false;
   }

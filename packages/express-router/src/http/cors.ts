@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import vary from 'vary';
 import type { AuthorizationServer } from '@gatehouse/core';
 import type { ApiRequest, ApiRoute } from '../routes/route.js';
 
@@ -16,14 +17,6 @@ const allowedHeaders = 'Authorization, Content-Type, DPoP';
 const exposedHeaders = 'WWW-Authenticate, Retry-After, X-Request-Id, DPoP-Nonce';
 const maxAgeSeconds = '600';
 
-/** Adds `Origin` to `Vary` (RFC 9110 §12.5.5), keeping what is there. */
-function varyOnOrigin(res: ServerResponse): void {
-  const vary = res.getHeader('vary');
-  const current = Array.isArray(vary) ? vary.join(', ') : vary === undefined ? '' : String(vary);
-  if (current === '') return void res.setHeader('Vary', 'Origin');
-  if (!current.split(',').some((name) => { const trimmed = name.trim().toLowerCase(); return trimmed === 'origin' || trimmed === '*'; })) res.setHeader('Vary', `${current}, Origin`);
-}
-
 /**
  * An actual request from a browser (it sends `Origin`) to a `registered` endpoint: the origin is
  * echoed when it is the origin of a redirect URI of the client the request names, or of any
@@ -33,7 +26,7 @@ function varyOnOrigin(res: ServerResponse): void {
 export async function allowRegisteredOrigin(server: AuthorizationServer, req: ApiRequest, res: ServerResponse, clientId?: string): Promise<void> {
   const origin = req.headers.origin;
   if (origin === undefined) return;
-  varyOnOrigin(res);
+  vary(res, 'Origin');
   if (!(await server.isRegisteredOrigin(origin, clientId))) return;
   res.setHeader('Access-Control-Allow-Origin', origin);
   res.setHeader('Access-Control-Expose-Headers', exposedHeaders);
@@ -57,7 +50,7 @@ export function preflightRoute(server: AuthorizationServer, policy: CorsPolicy, 
       });
     } else {
       const origin = req.headers.origin;
-      if (origin !== undefined) varyOnOrigin(res);
+      if (origin !== undefined) vary(res, 'Origin');
       if (origin !== undefined && (await server.isRegisteredOrigin(origin))) {
         Object.assign(headers, {
           'access-control-allow-origin': origin,
