@@ -54,17 +54,16 @@ interface NewGrant {
  */
 function createWithTokensStatement(batch: readonly NewGrant[]): { readonly sql: string; readonly values: unknown[] } {
   const values: unknown[] = [];
-  // The VALUES list of `rows` with every parameter cast, so PostgreSQL needs no other hint.
-  const list = (rows: readonly (readonly unknown[])[], casts: readonly string[]) =>
-    rows.map((row) => `(${row.map((value, column) => `$${values.push(value)}::${casts[column]}`).join(', ')})`).join(', ');
-  const parts = [`"g" AS (INSERT INTO "grants" (${grantColumns}) VALUES ${list(batch.map(({ grant }) => grantValues(grant)), grantCasts)} ON CONFLICT ("id") DO NOTHING RETURNING "id")`];
+  // Every parameter cast: a VALUES list joined in a SELECT gives PostgreSQL no column types.
+  const list = (rows: readonly (readonly unknown[])[], casts: readonly string[]) => valuesList(rows, casts, values).sql;
+  const parts = [`"g" AS (INSERT INTO "grants" (${grantColumns}) ${list(batch.map(({ grant }) => grantValues(grant)), grantCasts)} ON CONFLICT ("id") DO NOTHING RETURNING "id")`];
   const accessTokens = batch.flatMap(({ tokens }) => (tokens.accessToken ? [accessTokenValues(tokens.accessToken)] : []));
   if (accessTokens.length > 0) {
-    parts.push(`"a" AS (INSERT INTO "access_tokens" (${accessTokenColumns}) SELECT "v".* FROM (VALUES ${list(accessTokens, accessTokenCasts)}) AS "v" (${accessTokenColumns}) JOIN "g" ON "g"."id" = "v"."grant_id")`);
+    parts.push(`"a" AS (INSERT INTO "access_tokens" (${accessTokenColumns}) SELECT "v".* FROM (${list(accessTokens, accessTokenCasts)}) AS "v" (${accessTokenColumns}) JOIN "g" ON "g"."id" = "v"."grant_id")`);
   }
   const refreshTokens = batch.flatMap(({ tokens }) => (tokens.refreshToken ? [refreshTokenValues(tokens.refreshToken)] : []));
   if (refreshTokens.length > 0) {
-    parts.push(`"r" AS (INSERT INTO "refresh_tokens" (${refreshTokenColumns}) SELECT "v".* FROM (VALUES ${list(refreshTokens, refreshTokenCasts)}) AS "v" (${refreshTokenColumns}) JOIN "g" ON "g"."id" = "v"."grant_id")`);
+    parts.push(`"r" AS (INSERT INTO "refresh_tokens" (${refreshTokenColumns}) SELECT "v".* FROM (${list(refreshTokens, refreshTokenCasts)}) AS "v" (${refreshTokenColumns}) JOIN "g" ON "g"."id" = "v"."grant_id")`);
   }
   return { sql: `WITH ${parts.join(', ')} SELECT "id" FROM "g"`, values };
 }
