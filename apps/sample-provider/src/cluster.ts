@@ -17,23 +17,31 @@ export async function runPrimary(env: ProviderEnv, logger: Logger): Promise<void
   let stopping = false;
   const restarts: number[] = [];
 
+  // A worker that exits before it listens fails the start; one that exits later is replaced.
+  const replace = (id: number, code: number | null, signal: string | null) => {
+    const now = Date.now();
+    restarts.push(now);
+    while (restarts[0]! < now - 60_000) restarts.shift();
+    if (restarts.length > maxRestartsPerMinute) {
+      logger.fatal({ restarts: restarts.length }, 'workers keep exiting: stopping');
+      return process.exit(1);
+    }
+    logger.warn({ worker: id, code, signal }, 'worker exited: starting another');
+    fork(false).catch((error: unknown) => logger.error({ err: error }, 'replacement worker failed to start'));
+  };
   const fork = (first: boolean) =>
     new Promise<void>((resolve, reject) => {
-      const worker = cluster.fork({ SECRET_KEY: secretKey, ...(first ? {} : { MIGRATE_ON_START: 'false', GATEHOUSE_QUIET_START: 'true' }) });
-      worker.once('listening', () => resolve());
+      // Workers after the first apply no migrations: the first one did, before they start.
+      const worker = cluster.fork({ SECRET_KEY: secretKey, ...(first ? {} : { MIGRATE_ON_START: 'false' }) });
+      let listening = false;
+      worker.once('listening', () => {
+        listening = true;
+        resolve();
+      });
       worker.once('exit', (code, signal) => {
-        // Once listening, resolve() made this a no-op; while stopping, a worker that never listened is fine.
         if (stopping) return resolve();
-        reject(new Error(`worker ${worker.id} exited (${signal ?? code}) before it listened`));
-        const now = Date.now();
-        restarts.push(now);
-        while (restarts[0]! < now - 60_000) restarts.shift();
-        if (restarts.length > maxRestartsPerMinute) {
-          logger.fatal({ restarts: restarts.length }, 'workers keep exiting: stopping');
-          return process.exit(1);
-        }
-        logger.warn({ worker: worker.id, code, signal }, 'worker exited: starting another');
-        fork(false).catch((error: unknown) => logger.error({ err: error }, 'replacement worker failed to start'));
+        if (!listening) return reject(new Error(`worker ${worker.id} exited (${signal ?? code}) before it listened`));
+        replace(worker.id, code, signal);
       });
     });
 

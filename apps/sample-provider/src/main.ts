@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     }
     if (!env.GATEHOUSE_SEED) lines.push('  demo user: demo / demo-password (from the bundled demo seed)');
     // With WORKERS, the first worker speaks for all of them.
-    if (process.env['GATEHOUSE_QUIET_START'] !== 'true') process.stdout.write(`${lines.join('\n')}\n`);
+    if (cluster.isPrimary || cluster.worker?.id === 1) process.stdout.write(`${lines.join('\n')}\n`);
   });
   answerClientErrors(listener);
   // Responses in flight, so that a drain can close their keep-alive connections once they are sent.

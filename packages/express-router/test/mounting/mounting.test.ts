@@ -50,7 +50,7 @@ describe('mounted in Express under /auth', () => {
     expect(root.headers.get('location')).toBe('/auth/application/o/confidential/.well-known/openid-configuration');
   });
 
-  it('sends the browser to the login page from the authorization endpoint', async () => {
+  it('sends a signed-in browser back to the client with a code from the mounted authorization endpoint', async () => {
     const query = new URLSearchParams({ client_id: clients.confidential.clientId, redirect_uri: clients.confidential.redirectUri, response_type: 'code', scope: 'openid', state: 's' });
     const res = await fetch(`${baseUrl}/auth/application/o/authorize/?${query}`, { redirect: 'manual' });
     expect(res.status).toBe(302);
