@@ -18,4 +18,10 @@ export interface ApplicationStore {
    * application has none yet (atomically), and returns the application as it is afterwards.
    */
   registerRedirectUri(applicationId: string, url: string): Promise<Application>;
+  /**
+   * Deletes the application with its remembered consents, and revokes at `at` every grant and
+   * token record it issued, all or nothing: its tokens stop working even if an application with
+   * the same client_id is created later. False when there is no application with this id.
+   */
+  delete(id: string, at: number): Promise<boolean>;
 }

@@ -50,6 +50,7 @@ export function withStoreCache(stores: Stores, clock: Clock, seconds: number): S
       findBySlug: (slug) => bySlug.get(slug),
       save: (application) => afterwards(stores.applications.save(application)),
       registerRedirectUri: (id, url) => afterwards(stores.applications.registerRedirectUri(id, url)),
+      delete: (id, at) => afterwards(stores.applications.delete(id, at)),
     },
     users: {
       ...stores.users,
@@ -79,6 +80,7 @@ function markingWrites(stores: Stores, onWrite: () => void): Stores {
       ...applications,
       save: (application) => (onWrite(), applications.save(application)),
       registerRedirectUri: (id, url) => (onWrite(), applications.registerRedirectUri(id, url)),
+      delete: (id, at) => (onWrite(), applications.delete(id, at)),
     },
     users: { ...users, save: (user) => (onWrite(), users.save(user)) },
     transaction: (work, options) => stores.transaction((nested) => work(markingWrites(nested, onWrite)), options),

@@ -60,6 +60,23 @@ function makeAccessToken(overrides: Partial<AccessTokenRecord> = {}): AccessToke
   };
 }
 
+function makeRefreshToken(overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
+  return {
+    tokenDigest: unique('digest'),
+    grantId: unique('grant'),
+    familyId: unique('family'),
+    applicationId: 'app-1',
+    userId: 'user-1',
+    scopes: ['openid', 'offline_access'],
+    issuedAt: now,
+    expiresAt: now + 3600,
+    rotatedAt: null,
+    replacedBy: null,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
 function makeKey(overrides: Partial<KeyRecord> = {}): KeyRecord {
   return {
     retiredAt: null,
@@ -185,9 +202,98 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         // Every caller sees the application as it is afterwards: with the winner's URI only.
         for (const result of results) expect(result.redirectUris).toEqual([winner]);
       });
+
+      it('deletes an application with its consents and revokes every grant and token of it, and nothing of others', async () => {
+        const application = freshApplication();
+        const other = freshApplication();
+        await stores.applications.save(application);
+        await stores.applications.save(other);
+        const userId = unique('user');
+        const issued = (applicationId: string) => {
+          const grant = makeGrant({ applicationId, userId });
+          return {
+            grant,
+            accessToken: makeAccessToken({ grantId: grant.id, applicationId, userId }),
+            refreshToken: makeRefreshToken({ grantId: grant.id, applicationId, userId }),
+            // A machine token without a grant is revoked too.
+            machineToken: makeAccessToken({ applicationId, userId }),
+          };
+        };
+        const deleted = issued(application.id);
+        const kept = issued(other.id);
+        for (const { grant, accessToken, refreshToken, machineToken } of [deleted, kept]) {
+          await stores.grants.createWithTokens(grant, { accessToken, refreshToken });
+          await stores.accessTokens.create(machineToken);
+          await stores.consents.save({ userId, applicationId: grant.applicationId, scopes: ['openid'], expiresAt: null });
+        }
+
+        expect(await stores.applications.delete(application.id, now + 5)).toBe(true);
+
+        expect(await stores.applications.findById(application.id)).toBeNull();
+        expect(await stores.applications.findByClientId(application.clientId)).toBeNull();
+        expect(await stores.applications.findBySlug(application.slug)).toBeNull();
+        expect((await stores.applications.list()).map(({ id }) => id)).not.toContain(application.id);
+        expect(await stores.consents.find(userId, application.id, now)).toBeNull();
+        expect(await stores.grants.find(deleted.grant.id)).toEqual({ ...deleted.grant, revokedAt: now + 5 });
+        expect(await stores.accessTokens.find(deleted.accessToken.jti, now)).toEqual({ ...deleted.accessToken, revokedAt: now + 5 });
+        expect(await stores.accessTokens.find(deleted.machineToken.jti, now)).toEqual({ ...deleted.machineToken, revokedAt: now + 5 });
+        expect(await stores.refreshTokens.find(deleted.refreshToken.tokenDigest, now)).toEqual({ ...deleted.refreshToken, revokedAt: now + 5 });
+
+        expect(await stores.applications.findById(other.id)).toEqual(other);
+        expect(await stores.consents.find(userId, other.id, now)).not.toBeNull();
+        expect(await stores.grants.find(kept.grant.id)).toEqual(kept.grant);
+        expect(await stores.accessTokens.find(kept.accessToken.jti, now)).toEqual(kept.accessToken);
+        expect(await stores.refreshTokens.find(kept.refreshToken.tokenDigest, now)).toEqual(kept.refreshToken);
+      });
+
+      it('answers false when deleting an unknown application, and frees the slug and client_id of a deleted one', async () => {
+        expect(await stores.applications.delete(unique('app'), now)).toBe(false);
+        const application = freshApplication();
+        await stores.applications.save(application);
+        await stores.applications.delete(application.id, now);
+        const successor = freshApplication({ slug: application.slug, clientId: application.clientId });
+        await stores.applications.save(successor);
+        expect(await stores.applications.findByClientId(application.clientId)).toEqual(successor);
+        expect(await stores.applications.delete(application.id, now)).toBe(false);
+      });
     });
 
     describe('users', () => {
+      // Usernames that sort the same under any collation: lower case letters after a shared prefix.
+      const savedUsers = async (...overrides: Partial<Parameters<typeof makeUser>[0]>[]) => {
+        const prefix = unique('list').replace(/[^a-z0-9]/g, '');
+        const users = overrides.map((override, index) =>
+          makeUser({ id: unique('user'), uuid: randomUUID(), username: `${prefix}${'abcdefgh'[index]}`, ...override }),
+        );
+        for (const user of users) await stores.users.save(user);
+        return { prefix, users };
+      };
+
+      it('lists users by username, one page after another', async () => {
+        const { prefix, users } = await savedUsers({}, {}, {}, {}, {});
+        const [a, b, c, d, e] = users;
+        expect(await stores.users.list({ search: prefix, limit: 2 })).toEqual([a, b]);
+        expect(await stores.users.list({ search: prefix, limit: 2, after: b!.username })).toEqual([c, d]);
+        expect(await stores.users.list({ search: prefix, limit: 2, after: d!.username })).toEqual([e]);
+        expect(await stores.users.list({ search: prefix, limit: 2, after: e!.username })).toEqual([]);
+      });
+
+      it('lists the users whose username, name or email contains the search, ignoring case', async () => {
+        const marker = unique('marker').replace(/[^a-z0-9]/g, '');
+        const { users } = await savedUsers({ name: `Someone ${marker.toUpperCase()}` }, { email: `${marker}@example.com` }, {});
+        const [byName, byEmail] = users;
+        expect(await stores.users.list({ search: marker, limit: 10 })).toEqual([byName, byEmail]);
+        expect(await stores.users.list({ search: `${marker.slice(0, 12)}%`, limit: 10 })).toEqual([]);
+      });
+
+      it('lists the members of a group', async () => {
+        const group = unique('group');
+        const { prefix, users } = await savedUsers({ groups: [group, 'staff'] }, { groups: ['staff'] }, { groups: [group] });
+        const [first, , third] = users;
+        expect(await stores.users.list({ search: prefix, group, limit: 10 })).toEqual([first, third]);
+        expect(await stores.users.list({ group: unique('group'), limit: 10 })).toEqual([]);
+      });
+
       it('finds a saved user by id and by username', async () => {
         const id = unique('user');
         const user = makeUser({
@@ -277,10 +383,7 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         await stores.grants.revoke(unique('grant'), now);
       });
 
-      const firstRefreshToken = (grantId: string): RefreshTokenRecord => ({
-        tokenDigest: unique('digest'), grantId, familyId: unique('family'), applicationId: 'app-1', userId: 'user-1',
-        scopes: ['openid', 'offline_access'], issuedAt: now, expiresAt: now + 3600, rotatedAt: null, replacedBy: null, revokedAt: null,
-      });
+      const firstRefreshToken = (grantId: string): RefreshTokenRecord => makeRefreshToken({ grantId });
 
       it('records a grant with its first tokens, or nothing at all when the id is taken', async () => {
         const grant = makeGrant();
@@ -424,21 +527,6 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
     });
 
     describe('refresh tokens', () => {
-      const makeRefreshToken = (overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord => ({
-        tokenDigest: unique('digest'),
-        grantId: unique('grant'),
-        familyId: unique('family'),
-        applicationId: 'app-1',
-        userId: 'user-1',
-        scopes: ['openid', 'offline_access'],
-        issuedAt: now,
-        expiresAt: now + 3600,
-        rotatedAt: null,
-        replacedBy: null,
-        revokedAt: null,
-        ...overrides,
-      });
-
       it('finds a created token until it expires, and null for an unknown digest', async () => {
         const token = makeRefreshToken();
         await stores.refreshTokens.create(token);

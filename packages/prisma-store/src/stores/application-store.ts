@@ -2,6 +2,7 @@ import type { Application, ApplicationStore, RedirectUri } from '@gatehouse/core
 import { batchedLookup } from '../batch.js';
 import { Prisma, type Application as Row } from '../generated/prisma/client.js';
 import type { SecretBox } from '../secret-box.js';
+import { toDate } from '../time.js';
 import type { Db } from './db.js';
 
 function toApplication(row: Row, box: SecretBox): Application {
@@ -88,6 +89,17 @@ export function prismaApplicationStore(db: Db, box: SecretBox, { batchReads }: {
       const application = await find({ id: applicationId });
       if (!application) throw new Error(`unknown application ${applicationId}`);
       return application;
+    },
+    async delete(id, at) {
+      const revokedAt = toDate(at);
+      // One statement, so all or nothing inside a unit of work and outside one alike.
+      const deleted = await db.$executeRaw`WITH
+          "grants_revoked" AS (UPDATE "grants" SET "revoked_at" = ${revokedAt} WHERE "application_id" = ${id} AND "revoked_at" IS NULL),
+          "access_revoked" AS (UPDATE "access_tokens" SET "revoked_at" = ${revokedAt} WHERE "application_id" = ${id} AND "revoked_at" IS NULL),
+          "refresh_revoked" AS (UPDATE "refresh_tokens" SET "revoked_at" = ${revokedAt} WHERE "application_id" = ${id} AND "revoked_at" IS NULL),
+          "consents_deleted" AS (DELETE FROM "consents" WHERE "application_id" = ${id})
+        DELETE FROM "applications" WHERE "id" = ${id}`;
+      return deleted > 0;
     },
   };
 }

@@ -44,6 +44,22 @@ export function prismaUserStore(db: Db, inTransaction: <T>(work: (db: Db) => Pro
       const row = await db.user.findUnique({ where: { username }, include: withGroups });
       return row ? toUser(row) : null;
     },
+    async list({ search, group, after, limit }) {
+      // Prisma puts the value into an ILIKE pattern as it is: its wildcards must match themselves.
+      const pattern = search?.replace(/[\\%_]/g, (character) => `\\${character}`);
+      const contains = pattern === undefined ? undefined : { contains: pattern, mode: 'insensitive' as const };
+      const rows = await db.user.findMany({
+        where: {
+          ...(contains ? { OR: [{ username: contains }, { name: contains }, { email: contains }] } : {}),
+          ...(group !== undefined ? { memberships: { some: { group: { name: group } } } } : {}),
+          ...(after !== undefined ? { username: { gt: after } } : {}),
+        },
+        orderBy: { username: 'asc' },
+        take: limit,
+        include: withGroups,
+      });
+      return rows.map(toUser);
+    },
     save: (user) =>
       inTransaction(async (tx) => {
         const row = {

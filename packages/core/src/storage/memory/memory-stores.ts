@@ -68,6 +68,18 @@ export function memoryStores(): MemoryStores {
         applications.set(applicationId, updated);
         return updated;
       },
+      delete: async (id, at) => {
+        const application = applications.get(id);
+        if (!application) return false;
+        applications.delete(id);
+        applicationIds.byClientId.delete(application.clientId);
+        applicationIds.bySlug.delete(application.slug);
+        for (const [key, consent] of consents) if (consent.applicationId === id) consents.delete(key);
+        for (const [grantId, grant] of grants) if (grant.applicationId === id && grant.revokedAt === null) grants.set(grantId, { ...grant, revokedAt: at });
+        for (const [jti, record] of accessTokens) if (record.applicationId === id && record.revokedAt === null) accessTokens.set(jti, { ...record, revokedAt: at });
+        for (const [digest, record] of refreshTokens) if (record.applicationId === id && record.revokedAt === null) refreshTokens.set(digest, { ...record, revokedAt: at });
+        return true;
+      },
     },
     users: {
       find: async (id) => users.get(id) ?? null,
@@ -77,6 +89,14 @@ export function memoryStores(): MemoryStores {
         if (previous) userIds.delete(previous.username);
         users.set(user.id, user);
         userIds.set(user.username, user.id);
+      },
+      list: async ({ search, group, after, limit }) => {
+        const needle = search?.toLowerCase();
+        const matches = (user: User) =>
+          (needle === undefined || [user.username, user.name, user.email ?? ''].some((field) => field.toLowerCase().includes(needle))) &&
+          (group === undefined || user.groups.includes(group)) &&
+          (after === undefined || user.username > after);
+        return [...users.values()].filter(matches).sort((a, b) => (a.username < b.username ? -1 : 1)).slice(0, limit);
       },
     },
     appPasswords: {
