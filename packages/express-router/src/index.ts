@@ -1,5 +1,8 @@
 export { oauthRouter } from './oauth-router.js';
 export type { OAuthRouterOptions } from './router-options.js';
+export type { EndpointName, RequestObserver, RequestRecord } from './observe/request-record.js';
+export { outcomeOfStatus } from './observe/outcome-of-status.js';
+export { requestIdOf } from './http/request-id.js';
 export { defaultRateLimits } from './http/rate-limits.js';
 export type { RateLimit, RateLimitOptions } from './http/rate-limits.js';
 export { githubScopeMappings, githubScopes } from './github/github-scopes.js';

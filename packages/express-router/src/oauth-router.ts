@@ -7,6 +7,8 @@ import { preflightRoute, type CorsPolicy } from './http/cors.js';
 import { createRateLimits } from './http/rate-limits.js';
 import { requestIdOf } from './http/request-id.js';
 import { writeJson } from './http/write-response.js';
+import { finishObservation, noteOutcome, startObservation } from './observe/observation.js';
+import type { EndpointName } from './observe/request-record.js';
 import type { OAuthRouterOptions } from './router-options.js';
 import { authorizePath, authorizeRoute, consentPath, consentRoute, resumePath, resumeRoute } from './routes/authorize.js';
 import { applicationRootRoute, discoveryRoute, jwksRoute } from './routes/metadata.js';
@@ -81,32 +83,32 @@ export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOpt
   const userinfo = userinfoRoute(context);
   // Browser-callable endpoints (DESIGN.md §7): CORS for registered origins, limits per client.
   const limits = options.rateLimits === false ? null : createRateLimits(options.rateLimits);
-  const page = (methods: Methods): Endpoint => ({ methods, page: true });
-  const api = (methods: Methods): Endpoint => ({ methods, page: false });
-  const form = (endpoint: FormEndpointName, handler: Parameters<typeof formEndpointRoute>[0]) =>
-    api(withPreflight(context, 'registered', { POST: formEndpointRoute(handler, formGuard(context, endpoint, limits)) }));
+  const page = (name: EndpointName, methods: Methods): Endpoint => ({ name, methods, page: true });
+  const api = (name: EndpointName, methods: Methods): Endpoint => ({ name, methods, page: false });
+  const form = (endpoint: FormEndpointName, name: EndpointName, handler: Parameters<typeof formEndpointRoute>[0]) =>
+    api(name, withPreflight(context, 'registered', { POST: formEndpointRoute(handler, formGuard(context, endpoint, limits)) }));
   const publicPreflight = preflightRoute(server, 'public', 'GET, OPTIONS');
   const fixed = new Map<string, Endpoint>([
-    [authorizePath, page({ GET: authorize, POST: authorize })],
-    [resumePath, page({ GET: resumeRoute(context) })],
-    [consentPath, page({ POST: consentRoute(context) })],
-    ['/application/o/token', form('token', server.token)],
-    ['/application/o/revoke', form('revocation', server.revoke)],
-    ['/application/o/introspect', form('introspection', server.introspect)],
-    ['/application/o/device', form('device', server.deviceAuthorization)],
-    [devicePath, page({ GET: deviceFormRoute(context), POST: deviceSubmitRoute(context) })],
-    [deviceConsentPath, page({ POST: deviceConsentRoute(context) })],
-    ['/application/o/userinfo', api(withPreflight(context, 'registered', { GET: userinfo, POST: userinfo }))],
+    [authorizePath, page('authorize', { GET: authorize, POST: authorize })],
+    [resumePath, page('authorize_resume', { GET: resumeRoute(context) })],
+    [consentPath, page('authorize_consent', { POST: consentRoute(context) })],
+    ['/application/o/token', form('token', 'token', server.token)],
+    ['/application/o/revoke', form('revocation', 'revocation', server.revoke)],
+    ['/application/o/introspect', form('introspection', 'introspection', server.introspect)],
+    ['/application/o/device', form('device', 'device_authorization', server.deviceAuthorization)],
+    [devicePath, page('device_verification', { GET: deviceFormRoute(context), POST: deviceSubmitRoute(context) })],
+    [deviceConsentPath, page('device_consent', { POST: deviceConsentRoute(context) })],
+    ['/application/o/userinfo', api('userinfo', withPreflight(context, 'registered', { GET: userinfo, POST: userinfo }))],
   ]);
   const perApplication: readonly [RegExp, (slug: string) => Endpoint][] = [
-    [/^\/application\/o\/([^/]+)\/\.well-known\/openid-configuration$/, (slug) => api({ GET: discoveryRoute(context, slug), OPTIONS: publicPreflight })],
+    [/^\/application\/o\/([^/]+)\/\.well-known\/openid-configuration$/, (slug) => api('discovery', { GET: discoveryRoute(context, slug), OPTIONS: publicPreflight })],
     // RFC 8414 §3.1: the well-known segment goes between host and issuer path.
-    [/^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/application\/o\/([^/]+)$/, (slug) => api({ GET: discoveryRoute(context, slug), OPTIONS: publicPreflight })],
-    [/^\/application\/o\/([^/]+)\/jwks$/, (slug) => api({ GET: jwksRoute(context, slug), OPTIONS: publicPreflight })],
-    [endSessionPattern, (slug) => { const route = endSessionRoute(context, slug); return page({ GET: route, POST: route }); }],
-    [endSessionConfirmPattern, (slug) => page({ POST: endSessionConfirmRoute(context, slug) })],
+    [/^\/\.well-known\/(?:oauth-authorization-server|openid-configuration)\/application\/o\/([^/]+)$/, (slug) => api('discovery', { GET: discoveryRoute(context, slug), OPTIONS: publicPreflight })],
+    [/^\/application\/o\/([^/]+)\/jwks$/, (slug) => api('jwks', { GET: jwksRoute(context, slug), OPTIONS: publicPreflight })],
+    [endSessionPattern, (slug) => { const route = endSessionRoute(context, slug); return page('end_session', { GET: route, POST: route }); }],
+    [endSessionConfirmPattern, (slug) => page('end_session_confirm', { POST: endSessionConfirmRoute(context, slug) })],
     // It redirects relative to where Express mounted the router.
-    [/^\/application\/o\/([^/]+)$/, (slug) => page({ GET: applicationRootRoute(slug) })],
+    [/^\/application\/o\/([^/]+)$/, (slug) => page('application', { GET: applicationRootRoute(slug) })],
   ];
 
   // GitHub-compatible authorize, token and user API (DESIGN.md §5), unless switched off.
@@ -128,24 +130,37 @@ export function oauthRouter(server: AuthorizationServer, options: OAuthRouterOpt
     return null;
   };
 
+  const observer = options.onResponse;
   const dispatch = async (req: IncomingMessage, res: ServerResponse, next: () => void, pages: boolean): Promise<void> => {
     const endpoint = resolve(pathOf(req));
     if (!endpoint || (endpoint.page && !pages)) return next();
     const { methods } = endpoint;
     const requestId = requestIdOf(req, res);
+    const startedAt = observer === undefined ? 0 : performance.now();
+    const observation = observer === undefined ? undefined : startObservation(res, requestId, req.method ?? 'GET', endpoint.name);
     const route = methods[req.method === 'HEAD' ? 'GET' : (req.method as 'GET' | 'POST' | 'OPTIONS')] ?? methods.any;
     if (!route) {
       res.setHeader('Allow', Object.keys(methods).join(', '));
-      return writeJson(res, errorResponse(new OAuthError('invalid_request', `${req.method} is not allowed here`, { status: 405 }), requestId));
+      writeJson(res, errorResponse(new OAuthError('invalid_request', `${req.method} is not allowed here`, { status: 405 }), requestId));
+    } else {
+      try {
+        // Page routes are reached only from Express (`pages`), so `req` is Express's there.
+        await route(req as Request, res as Response, requestId);
+      } catch (error) {
+        const oauthError = toOAuthError(error);
+        options.logger?.error({ requestId, err: error, detail: oauthError.detail }, 'request failed');
+        if (!res.headersSent) writeJson(res, errorResponse(oauthError, requestId));
+        else {
+          noteOutcome(res, oauthError.code);
+          res.destroy();
+        }
+      }
     }
+    if (observer === undefined || observation === undefined) return;
     try {
-      // Page routes are reached only from Express (`pages`), so `req` is Express's there.
-      await route(req as Request, res as Response, requestId);
+      observer(finishObservation(observation, res, startedAt));
     } catch (error) {
-      const oauthError = toOAuthError(error);
-      options.logger?.error({ requestId, err: error, detail: oauthError.detail }, 'request failed');
-      if (!res.headersSent) writeJson(res, errorResponse(oauthError, requestId));
-      else res.destroy();
+      options.logger?.error({ requestId, err: error }, 'onResponse failed');
     }
   };
   // Express strips the mount path from `req.url`, so both read the path the same way.

@@ -4,6 +4,7 @@ import type { SessionUser } from '@gatehouse/core';
 import type { Logger } from 'pino';
 import type { GithubOptions } from './github/github-routes.js';
 import type { RateLimitOptions } from './http/rate-limits.js';
+import type { RequestObserver } from './observe/request-record.js';
 
 /** How the router learns about the host application's users and pages. */
 export interface OAuthRouterOptions {
@@ -37,4 +38,12 @@ export interface OAuthRouterOptions {
    * node:http (`serveApi`) behind a proxy, e.g. with `proxy-addr` and your proxy list.
    */
   clientAddress?(req: IncomingMessage): string | undefined;
+  /**
+   * Called once for each request the router answers (the API endpoints on node:http and the
+   * pages in Express), right after its response is written, with its request id, endpoint name,
+   * status, outcome, client, grant type and duration: for request logs and metrics. It runs on
+   * the token endpoint's path, so keep it quick; what it throws is logged and dropped. Without
+   * it the router measures nothing.
+   */
+  readonly onResponse?: RequestObserver;
 }

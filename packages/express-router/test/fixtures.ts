@@ -25,7 +25,7 @@ import {
   type User,
 } from '@gatehouse/core';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyResult } from 'jose';
-import { oauthRouter, type RateLimitOptions } from '../src/index.js';
+import { oauthRouter, type RateLimitOptions, type RequestObserver } from '../src/index.js';
 import { makeApplication as makeCoreApplication } from '@gatehouse/core/testing';
 
 /** A registered client as the tests know it: the secret in clear, the first redirect URI. */
@@ -218,6 +218,8 @@ export interface TestServerOptions {
   readonly trustProxy?: boolean;
   /** The single-use code cache; this process's memory when absent. */
   readonly codes?: CodeCache;
+  /** The router's `onResponse`: sees each request it answers. */
+  readonly onResponse?: RequestObserver;
 }
 
 export interface TestServer {
@@ -290,6 +292,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       loginUrl: '/login',
       endSession: (req) => void endedSessions.add(req.get(sessionIdHeader) ?? req.get(userHeader) ?? ''),
       ...(options.trustProxy ? { clientAddress: (req: IncomingMessage) => proxyAddr(req, () => true) } : {}),
+      ...(options.onResponse ? { onResponse: options.onResponse } : {}),
   });
   app.use(router);
   // As the reference provider runs: the API endpoints straight on node:http, pages through Express.

@@ -1,4 +1,5 @@
 import { toOAuthError, type AccessTokenInspection } from '@gatehouse/core';
+import { noteOutcome } from '../observe/observation.js';
 import type { ApiRoute, RouteContext } from '../routes/route.js';
 import type { ApiEndpoint } from './github-endpoints.js';
 import { githubError } from './github-errors.js';
@@ -27,8 +28,15 @@ export function githubApiRoute({ server }: RouteContext, settings: ApiSettings, 
     const token = readToken(req.headers.authorization);
     // RFC 6750 §3 (DESIGN.md §7): a Bearer challenge beside GitHub's own 401 bodies.
     const challenge = { 'www-authenticate': `Bearer realm="gatehouse"${token === undefined ? '' : ', error="invalid_token"'}` };
-    if (token === undefined) return writeGithubJson(res, 401, githubError(401, 'Requires authentication', endpoint.documentationUrl), challenge);
-    const badCredentials = () => writeGithubJson(res, 401, githubError(401, 'Bad credentials'), challenge);
+    // RFC 6750 §3.1's codes for the outcome, which GitHub's bodies do not carry.
+    if (token === undefined) {
+      noteOutcome(res, 'invalid_request');
+      return writeGithubJson(res, 401, githubError(401, 'Requires authentication', endpoint.documentationUrl), challenge);
+    }
+    const badCredentials = () => {
+      noteOutcome(res, 'invalid_token');
+      writeGithubJson(res, 401, githubError(401, 'Bad credentials'), challenge);
+    };
     if (token === null) return badCredentials();
     let inspection: AccessTokenInspection;
     try {
@@ -39,6 +47,7 @@ export function githubApiRoute({ server }: RouteContext, settings: ApiSettings, 
     }
     const headers: Record<string, string> = { 'x-oauth-scopes': inspection.scopes.join(', '), 'x-accepted-oauth-scopes': endpoint.accepts.join(', ') };
     if (!endpoint.accepts.some((scope) => inspection.scopes.includes(scope))) {
+      noteOutcome(res, 'insufficient_scope');
       return writeGithubJson(res, 404, githubError(404, 'Not Found', endpoint.documentationUrl), headers);
     }
     const query = new URL(req.originalUrl ?? req.url ?? '/', 'http://query.invalid').searchParams;

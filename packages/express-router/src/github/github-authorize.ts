@@ -1,5 +1,6 @@
 import { toOAuthError } from '@gatehouse/core';
 import { readQuery, type Params } from '../http/read-params.js';
+import { noteCaller } from '../observe/observation.js';
 import { writeErrorPage, writeOutcome } from '../routes/authorize.js';
 import type { Route, RouteContext } from '../routes/route.js';
 import { githubScopeParameter, githubScopes } from './github-scopes.js';
@@ -37,6 +38,7 @@ export function githubAuthorizeRoute(context: RouteContext): Route {
     } catch (error) {
       return writeErrorPage(res, toOAuthError(error), requestId);
     }
+    noteCaller(res, query, undefined);
     const session = (await context.options.currentUser(req)) ?? null;
     const outcome = await context.server.authorize({ params: toAuthorizeParams(query), session, requestId, extraScopes: githubScopes, defaultRedirectUri: true });
     writeOutcome(context, req, res, outcome, requestId);

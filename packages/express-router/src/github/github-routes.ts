@@ -1,4 +1,5 @@
 import type { FormEndpointGuard } from '../routes/form-endpoint.js';
+import type { EndpointName } from '../observe/request-record.js';
 import type { ApiRoute, Endpoint, RouteContext } from '../routes/route.js';
 import { githubApiRoute, githubNotFoundRoute, type ApiSettings } from './github-api-route.js';
 import { githubEndpoints, type ApiEndpoint } from './github-endpoints.js';
@@ -17,11 +18,11 @@ export interface GithubOptions {
 /** github.com serves the API at the root, GitHub Enterprise Server under this prefix. */
 const enterprisePrefix = '/api/v3';
 const membershipPattern = /^\/orgs\/([^/]+)\/members\/([^/]+)$/;
-const apiPaths: readonly (readonly [string, ApiEndpoint])[] = [
-  ['/user', githubEndpoints.user],
-  ['/user/emails', githubEndpoints.emails],
-  ['/user/teams', githubEndpoints.teams],
-  ['/user/orgs', githubEndpoints.orgs],
+const apiPaths: readonly (readonly [string, ApiEndpoint, EndpointName])[] = [
+  ['/user', githubEndpoints.user, 'github_user'],
+  ['/user/emails', githubEndpoints.emails, 'github_emails'],
+  ['/user/teams', githubEndpoints.teams, 'github_teams'],
+  ['/user/orgs', githubEndpoints.orgs, 'github_orgs'],
 ];
 
 /**
@@ -34,13 +35,13 @@ export function githubRoutes(context: RouteContext, options: GithubOptions = {},
   const login = options.organization ?? 'gatehouse';
   const organization = { login, name: options.organizationName ?? login };
   const settingsFor = (prefix: string): ApiSettings => ({ links: { api: `${baseUrl}${prefix}`, web: baseUrl }, organization });
-  const api = (route: ApiRoute): Endpoint => ({ methods: { any: route }, page: false });
+  const api = (name: EndpointName, route: ApiRoute): Endpoint => ({ name, methods: { any: route }, page: false });
   const fixed = new Map<string, Endpoint>([
-    ['/login/oauth/authorize', { methods: { GET: githubAuthorizeRoute(context) }, page: true }],
-    ['/login/oauth/access_token', { methods: { POST: githubTokenRoute(context, tokenGuard) }, page: false }],
+    ['/login/oauth/authorize', { name: 'github_authorize', methods: { GET: githubAuthorizeRoute(context) }, page: true }],
+    ['/login/oauth/access_token', { name: 'github_token', methods: { POST: githubTokenRoute(context, tokenGuard) }, page: false }],
   ]);
   for (const prefix of ['', enterprisePrefix]) {
-    for (const [path, endpoint] of apiPaths) fixed.set(`${prefix}${path}`, api(githubApiRoute(context, settingsFor(prefix), endpoint, path)));
+    for (const [path, endpoint, name] of apiPaths) fixed.set(`${prefix}${path}`, api(name, githubApiRoute(context, settingsFor(prefix), endpoint, path)));
   }
 
   return (path) => {
@@ -52,12 +53,12 @@ export function githubRoutes(context: RouteContext, options: GithubOptions = {},
     if (membership) {
       try {
         const segments = [decodeURIComponent(membership[1]!), decodeURIComponent(membership[2]!)];
-        return api(githubApiRoute(context, settingsFor(prefix), githubEndpoints.membership, rest, segments));
+        return api('github_membership', githubApiRoute(context, settingsFor(prefix), githubEndpoints.membership, rest, segments));
       } catch {
         // A malformed escape names nobody: GitHub's JSON 404, not the host's page.
-        return api(githubNotFoundRoute);
+        return api('github_not_found', githubNotFoundRoute);
       }
     }
-    return prefix === enterprisePrefix ? api(githubNotFoundRoute) : null;
+    return prefix === enterprisePrefix ? api('github_not_found', githubNotFoundRoute) : null;
   };
 }

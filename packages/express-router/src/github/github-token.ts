@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { errorResponse, toOAuthError, type EndpointResponse } from '@gatehouse/core';
+import { noteCaller, noteOutcome } from '../observe/observation.js';
 import type { FormEndpointGuard } from '../routes/form-endpoint.js';
 import type { ApiRoute, RouteContext } from '../routes/route.js';
 import { toGithubTokenError } from './github-errors.js';
@@ -27,6 +28,7 @@ function tokenFields(body: Record<string, unknown>): Record<string, string | num
  */
 function writeGithubToken(res: ServerResponse, response: EndpointResponse, asJson: boolean): void {
   const body = (response.body ?? {}) as Record<string, unknown>;
+  if (response.status !== 200) noteOutcome(res, String(body['error']));
   const fields = response.status === 200 ? tokenFields(body) : toGithubTokenError(String(body['error']), String(body['error_description'] ?? ''));
   const status = [200, 400, 401, 403].includes(response.status) ? 200 : response.status;
   const retryAfter = response.headers['retry-after'];
@@ -53,6 +55,7 @@ export function githubTokenRoute({ server }: RouteContext, guard?: FormEndpointG
     try {
       const read = await readGithubParams(req);
       const params = { ...read, grant_type: read['grant_type'] ?? 'authorization_code' };
+      noteCaller(res, params, req.headers.authorization);
       // The token endpoint's rate limits hold at this door to it too.
       response = (await guard?.admit(req, res, params, requestId)) ?? (await server.token({ params, authorization: req.headers.authorization, requestId }));
     } catch (error) {

@@ -1,8 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { EndpointResponse } from '@gatehouse/core';
+import { noteOutcome } from '../observe/observation.js';
 
 /** Writes an endpoint's JSON answer as it is, without Express's per-response helpers. */
 export function writeJson(res: ServerResponse, response: EndpointResponse): void {
+  if (response.status >= 400) {
+    const code = (response.body as { error?: unknown } | null)?.error;
+    if (typeof code === 'string') noteOutcome(res, code);
+  }
   const body = response.status === 304 ? '' : (response.json ?? JSON.stringify(response.body));
   res.writeHead(response.status, {
     ...response.headers,

@@ -4,6 +4,7 @@ import { OAuthError, redirectLocation, toOAuthError, type AuthorizationOutcome }
 import { csrfField, csrfToken, verifyCsrfToken } from '../csrf.js';
 import { readForm, readQuery, type Params } from '../http/read-params.js';
 import { writeHtml, writeRedirect } from '../http/write-response.js';
+import { noteCaller, noteOutcome } from '../observe/observation.js';
 import { renderConsentPage } from '../pages/consent-page.js';
 import { renderErrorPage } from '../pages/error-page.js';
 import { renderFormPostPage } from '../pages/form-post-page.js';
@@ -22,6 +23,7 @@ const keptStatuses: ReadonlySet<number> = new Set([404, 405, 413, 429, 503]);
 export const pageStatus = (error: OAuthError): number => (keptStatuses.has(error.status) ? error.status : error.status >= 500 ? 500 : 400);
 
 export function writeErrorPage(res: Response, error: OAuthError, requestId: string): void {
+  noteOutcome(res, error.code);
   if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
   writeHtml(res, pageStatus(error), renderErrorPage(error, requestId), pageCsp);
 }
@@ -30,6 +32,7 @@ export function writeErrorPage(res: Response, error: OAuthError, requestId: stri
 export function writeOutcome(context: RouteContext, req: Request, res: Response, outcome: AuthorizationOutcome, requestId: string): void {
   switch (outcome.kind) {
     case 'redirect': {
+      if (outcome.parameters['error'] !== undefined) noteOutcome(res, outcome.parameters['error']);
       if (outcome.target.responseMode !== 'form_post') return writeRedirect(res, redirectLocation(outcome.target, outcome.parameters), req.method === 'POST' ? 303 : 302);
       const nonce = randomBytes(16).toString('base64');
       const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; frame-ancestors 'none'; base-uri 'none'`;
@@ -66,6 +69,7 @@ export function authorizeRoute(context: RouteContext): Route {
     } catch (error) {
       return writeErrorPage(res, toOAuthError(error), requestId);
     }
+    noteCaller(res, params, undefined);
     const outcome = await context.server.authorize({ params, session: await currentSession(context, req), requestId });
     writeOutcome(context, req, res, outcome, requestId);
   };

@@ -3,6 +3,7 @@ import { OAuthError, toOAuthError, type EndSessionOutcome } from '@gatehouse/cor
 import { csrfField, csrfToken, verifyCsrfToken } from '../csrf.js';
 import { readForm, readQuery, type Params } from '../http/read-params.js';
 import { writeHtml, writeRedirect } from '../http/write-response.js';
+import { noteOutcome } from '../observe/observation.js';
 import { pageCsp } from '../pages/layout.js';
 import { pageStatus } from './authorize.js';
 import { renderLogoutConfirmationPage } from '../pages/logout-confirmation-page.js';
@@ -15,6 +16,7 @@ export const endSessionPattern = /^\/application\/o\/([^/]+)\/end-session$/;
 export const endSessionConfirmPattern = /^\/application\/o\/([^/]+)\/end-session\/confirm$/;
 
 function writeErrorPage(res: Response, error: OAuthError, requestId: string): void {
+  noteOutcome(res, error.code);
   writeHtml(res, pageStatus(error), renderLogoutErrorPage(error, requestId), pageCsp);
 }
 

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { errorResponse, toOAuthError, type EndpointResponse } from '@gatehouse/core';
 import { readForm, type Params } from '../http/read-params.js';
 import { writeJson } from '../http/write-response.js';
+import { noteCaller } from '../observe/observation.js';
 import type { ApiRequest, ApiRoute } from './route.js';
 
 type Endpoint = (input: { readonly params: Params; readonly authorization: string | undefined; readonly requestId: string }) => Promise<EndpointResponse>;
@@ -26,6 +27,7 @@ export function formEndpointRoute(endpoint: Endpoint, guard?: FormEndpointGuard)
     let response: EndpointResponse;
     try {
       const params = await readForm(req);
+      noteCaller(res, params, req.headers.authorization);
       response = (await guard?.admit(req, res, params, requestId)) ?? (await endpoint({ params, authorization: req.headers.authorization, requestId }));
     } catch (error) {
       await guard?.admit(req, res, null, requestId);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import type { AuthorizationServer } from '@gatehouse/core';
+import type { EndpointName } from '../observe/request-record.js';
 import type { OAuthRouterOptions } from '../router-options.js';
 
 /**
@@ -29,8 +30,9 @@ export interface RouteContext {
 /** The routes of one path by method; `any` answers the methods the others do not list. */
 export type Methods = Partial<Record<'GET' | 'POST' | 'OPTIONS' | 'any', Route>>;
 
-/** A path's routes, and whether they are browser pages (served only inside Express). */
+/** A path's routes, whether they are browser pages (served only inside Express), and its name for observers. */
 export interface Endpoint {
   readonly methods: Methods;
   readonly page: boolean;
+  readonly name: EndpointName;
 }

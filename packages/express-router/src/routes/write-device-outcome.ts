@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { DeviceOutcome, OAuthError } from '@gatehouse/core';
 import { csrfField, csrfToken } from '../csrf.js';
 import { writeHtml, writeRedirect } from '../http/write-response.js';
+import { noteOutcome } from '../observe/observation.js';
 import { renderConsentPage } from '../pages/consent-page.js';
 import { renderDeviceCodePage } from '../pages/device-code-page.js';
 import { renderDeviceResultPage } from '../pages/device-result-page.js';
@@ -20,6 +21,7 @@ export function writeDeviceCodePage(req: Request, res: Response, status: number,
 
 /** An error page with the error's own status (403 for a policy denial, 429 with Retry-After for guessing). */
 export function writeDeviceErrorPage(res: Response, error: OAuthError, requestId: string): void {
+  noteOutcome(res, error.code);
   if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
   writeHtml(res, error.status, renderErrorPage(error, requestId), pageCsp);
 }
@@ -44,6 +46,7 @@ export function writeDeviceOutcome(context: RouteContext, req: Request, res: Res
     case 'login':
       return writeDeviceLoginRedirect(context, req, res, outcome.userCode);
     case 'retry':
+      noteOutcome(res, outcome.error.code);
       return writeDeviceCodePage(req, res, 400, outcome.userCode, outcome.error.description);
     case 'consent': {
       const html = renderConsentPage(outcome, `${req.baseUrl}${deviceConsentPath}/`, csrfField, csrfToken(req, res));
