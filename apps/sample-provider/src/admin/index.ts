@@ -1,0 +1,28 @@
+// The admin operations shared by the CLI (`src/cli/`) and the management API (`src/api/`).
+export { AdminError } from './admin-error.js';
+export type { AdminErrorCode } from './admin-error.js';
+export { parseInput } from './parse-input.js';
+export { applicationSettingsSchema } from './application-settings.js';
+export type { ApplicationSettings, ApplicationSettingsInput } from './application-settings.js';
+export { applicationPatchSchema } from './application-patch.js';
+export type { ApplicationPatch } from './application-patch.js';
+export { applicationView } from './application-view.js';
+export type { ApplicationView } from './application-view.js';
+export { userSettingsSchema, newPasswordSchema } from './user-settings.js';
+export type { UserSettings, UserSettingsInput } from './user-settings.js';
+export { appPasswordSettingsSchema } from './app-password-settings.js';
+export type { AppPasswordSettings, AppPasswordSettingsInput } from './app-password-settings.js';
+export { requireApplication } from './require-application.js';
+export { requireUser } from './require-user.js';
+export { registerApplication } from './register-application.js';
+export type { RegisteredApplication } from './register-application.js';
+export { updateApplication } from './update-application.js';
+export { rotateClientSecret } from './rotate-client-secret.js';
+export { deleteApplication } from './delete-application.js';
+export { createUser } from './create-user.js';
+export { setPassword } from './set-password.js';
+export { addUserToGroup } from './add-user-to-group.js';
+export { deactivateUser } from './deactivate-user.js';
+export { createAppPassword } from './create-app-password.js';
+export { rotateKeys } from './rotate-keys.js';
+export type { KeyRotation, KeyRotationProgress, RotateKeysOptions } from './rotate-keys.js';
