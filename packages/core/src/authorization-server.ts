@@ -102,7 +102,7 @@ function withEventHook(stores: Stores, onEvent: Hooks['onEvent']): Stores {
   if (!onEvent) return stores;
   return {
     ...stores,
-    events: { record: async (event) => { await stores.events.record(event); onEvent(event); } },
+    events: { record: async (event) => { await stores.events.record(event); onEvent(event); }, list: (query) => stores.events.list(query) },
     transaction: (work, options) => stores.transaction((inner) => work(withEventHook(inner, onEvent)), options),
   };
 }

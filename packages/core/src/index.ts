@@ -87,14 +87,14 @@ export { digestToken, randomToken } from './tokens/opaque-token.js';
 
 export type { Stores, TransactionOptions } from './storage/stores.js';
 export type { ApplicationStore } from './storage/application-store.js';
-export type { UserStore } from './storage/user-store.js';
+export type { UserQuery, UserStore } from './storage/user-store.js';
 export type { AppPassword, AppPasswordStore } from './storage/app-password-store.js';
-export type { FirstTokens, Grant, GrantStore } from './storage/grant-store.js';
+export type { FirstTokens, Grant, GrantQuery, GrantStore } from './storage/grant-store.js';
 export type { Consent, ConsentStore } from './storage/consent-store.js';
 export type { AccessTokenRecord, AccessTokenRecordStore } from './storage/access-token-record-store.js';
 export type { RefreshTokenRecord, RefreshTokenStore, Rotation } from './storage/refresh-token-store.js';
 export type { EncryptionAlgorithm, KeyRecord, KeyStore, SigningAlgorithm } from './storage/key-store.js';
-export type { AuditEvent, EventSink } from './storage/event-sink.js';
+export type { AuditEvent, EventQuery, EventSink, RecordedEvent } from './storage/event-sink.js';
 export { createEventBuffer } from './storage/event-buffer.js';
 export type { EventBuffer, EventBufferOptions } from './storage/event-buffer.js';
 export type { CodeCache, Consumed } from './storage/code-cache.js';

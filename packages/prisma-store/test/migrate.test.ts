@@ -6,7 +6,7 @@ import pg from 'pg';
 import { applyMigrations, bundledMigrations, connectPostgres } from '../src/index.js';
 import { createPgliteDatabase, createPostgresDatabase, postgresUrl, type TestDatabase } from './test-database.js';
 
-const migrationNames = ['20261123000000_init', '20261123010000_key_versions_and_session_claims', '20261123020000_machine_clients', '20261124000000_grants_sid_index', '20261125000000_events_request_id_index'];
+const migrationNames = ['20261123000000_init', '20261123010000_key_versions_and_session_claims', '20261123020000_machine_clients', '20261124000000_grants_sid_index', '20261125000000_events_request_id_index', '20261126000000_audit_event_filters'];
 
 describe('applyMigrations on PGlite', () => {
   it('applies pending migrations once and nothing the second time', async () => {

@@ -17,4 +17,8 @@ export interface AppPasswordStore {
   save(appPassword: AppPassword): Promise<void>;
   /** The app password with this token digest, or null when unknown or expired at `now`. */
   findByDigest(tokenDigest: string, now: number): Promise<AppPassword | null>;
+  /** Every app password of a user, expired ones included, by name. */
+  listByUser(userId: string): Promise<AppPassword[]>;
+  /** Deletes the user's app password with this id, so its token stops working; false when there is none. */
+  delete(userId: string, id: string): Promise<boolean>;
 }

@@ -57,6 +57,7 @@ export function withStoreCache(stores: Stores, clock: Clock, seconds: number): S
       find: (id) => usersById.get(id),
       findByUsername: (username) => usersByName.get(username),
       save: (user) => afterwards(stores.users.save(user)),
+      deleteGroup: (name) => afterwards(stores.users.deleteGroup(name)),
     },
     transaction: async (work, options) => {
       let wrote = false;
@@ -82,7 +83,7 @@ function markingWrites(stores: Stores, onWrite: () => void): Stores {
       registerRedirectUri: (id, url) => (onWrite(), applications.registerRedirectUri(id, url)),
       delete: (id, at) => (onWrite(), applications.delete(id, at)),
     },
-    users: { ...users, save: (user) => (onWrite(), users.save(user)) },
+    users: { ...users, save: (user) => (onWrite(), users.save(user)), deleteGroup: (name) => (onWrite(), users.deleteGroup(name)) },
     transaction: (work, options) => stores.transaction((nested) => work(markingWrites(nested, onWrite)), options),
   };
 }

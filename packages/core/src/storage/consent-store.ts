@@ -12,4 +12,8 @@ export interface ConsentStore {
   find(userId: string, applicationId: string, now: number): Promise<Consent | null>;
   /** Replaces any earlier consent of the same user for the same application. */
   save(consent: Consent): Promise<void>;
+  /** The consents of a user that have not expired at `now`, in no particular order. */
+  listByUser(userId: string, now: number): Promise<Consent[]>;
+  /** Forgets the consent, so the next authorization asks again; false when there was none. */
+  delete(userId: string, applicationId: string): Promise<boolean>;
 }

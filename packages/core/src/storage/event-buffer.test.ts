@@ -2,12 +2,15 @@ import { manualClock } from '../testing/fixtures.js';
 import { createEventBuffer } from './event-buffer.js';
 import type { AuditEvent, EventSink } from './event-sink.js';
 
+// What the buffer uses of a sink: it only writes.
+type WritingSink = Pick<EventSink, 'record' | 'recordMany'>;
+
 const event = (i: number): AuditEvent => ({ action: 'token_issued', at: 1_700_000_000 + i, requestId: `request-${i}` });
 
 describe('createEventBuffer', () => {
   it('writes nothing while the caller runs, then everything queued in one batch', async () => {
     const batches: (readonly AuditEvent[])[] = [];
-    const sink: EventSink = { record: async () => undefined, recordMany: async (events) => void batches.push(events) };
+    const sink: WritingSink = { record: async () => undefined, recordMany: async (events) => void batches.push(events) };
     const seen: AuditEvent[] = [];
     const buffer = createEventBuffer(sink, { clock: manualClock(), onRecorded: (e) => void seen.push(e) });
     for (let i = 0; i < 3; i++) buffer.add(event(i));
@@ -30,7 +33,7 @@ describe('createEventBuffer', () => {
   it('queues what arrives during a write for the next batch', async () => {
     const batches: (readonly AuditEvent[])[] = [];
     let release!: () => void;
-    const sink: EventSink = {
+    const sink: WritingSink = {
       record: async () => undefined,
       recordMany: async (events) => {
         batches.push(events);
@@ -49,7 +52,7 @@ describe('createEventBuffer', () => {
 
   it('counts a failed batch as dropped and reports it through onRecorded, without throwing', async () => {
     const seen: AuditEvent[] = [];
-    const sink: EventSink = { record: async () => undefined, recordMany: async () => Promise.reject(new Error('connection refused')) };
+    const sink: WritingSink = { record: async () => undefined, recordMany: async () => Promise.reject(new Error('connection refused')) };
     const clock = manualClock();
     const buffer = createEventBuffer(sink, { clock, onRecorded: (e) => void seen.push(e) });
     buffer.add(event(0));
@@ -62,7 +65,7 @@ describe('createEventBuffer', () => {
   it('drops what does not fit in the queue, and reports it once', async () => {
     const seen: AuditEvent[] = [];
     const written: AuditEvent[] = [];
-    const sink: EventSink = { record: async () => undefined, recordMany: async (events) => void written.push(...events) };
+    const sink: WritingSink = { record: async () => undefined, recordMany: async (events) => void written.push(...events) };
     const buffer = createEventBuffer(sink, { clock: manualClock(), maxQueued: 2, onRecorded: (e) => void seen.push(e) });
     for (let i = 0; i < 5; i++) buffer.add(event(i));
     await buffer.flush();
@@ -75,7 +78,7 @@ describe('createEventBuffer', () => {
 
   it('survives an observer that throws', async () => {
     const written: AuditEvent[] = [];
-    const sink: EventSink = { record: async () => undefined, recordMany: async (events) => void written.push(...events) };
+    const sink: WritingSink = { record: async () => undefined, recordMany: async (events) => void written.push(...events) };
     const buffer = createEventBuffer(sink, { clock: manualClock(), onRecorded: () => { throw new Error('logger down'); } });
     buffer.add(event(0));
     await buffer.flush();

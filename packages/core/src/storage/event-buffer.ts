@@ -26,7 +26,7 @@ export interface EventBufferOptions {
 
 const defaultMaxQueued = 10_000;
 
-export function createEventBuffer(sink: EventSink, options: EventBufferOptions): EventBuffer {
+export function createEventBuffer(sink: Pick<EventSink, 'record' | 'recordMany'>, options: EventBufferOptions): EventBuffer {
   const maxQueued = options.maxQueued ?? defaultMaxQueued;
   let queue: AuditEvent[] = [];
   let writing: Promise<void> | null = null;

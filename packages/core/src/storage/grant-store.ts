@@ -26,6 +26,14 @@ export interface FirstTokens {
   readonly refreshToken?: RefreshTokenRecord;
 }
 
+/** Which grants {@link GrantStore.listByUser} returns: newest first. */
+export interface GrantQuery {
+  /** Only grants older than this one (in `createdAt`, then `id` order): the last of the previous page. */
+  readonly before?: { readonly createdAt: number; readonly id: string };
+  /** At most this many. */
+  readonly limit: number;
+}
+
 export interface GrantStore {
   create(grant: Grant): Promise<void>;
   /**
@@ -47,6 +55,8 @@ export interface GrantStore {
    * session at logout (OIDC RP-Initiated Logout 1.0 §2, Back-Channel Logout 1.0 §2.5).
    */
   findBySid(sid: string): Promise<Grant[]>;
+  /** The grants of a user that are not revoked, newest first (by `createdAt`, then `id`). */
+  listByUser(userId: string, query: GrantQuery): Promise<Grant[]>;
   /** Marks the grant revoked; revoking an unknown or revoked grant is not an error. */
   revoke(id: string, at: number): Promise<void>;
 }

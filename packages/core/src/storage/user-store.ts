@@ -18,6 +18,12 @@ export interface UserStore {
   findByUsername(username: string): Promise<User | null>;
   /** Creates or replaces the user with the same id. */
   save(user: User): Promise<void>;
-  /** One page of users, ordered by username (code-point order), for management views. */
+  /** One page of users, ordered by username, for management views. */
   list(query: UserQuery): Promise<User[]>;
+  /** The names of every group, sorted: those created by name and those of saved users alike. */
+  listGroups(): Promise<string[]>;
+  /** Creates an empty group; false when a group with this name exists already. */
+  createGroup(name: string): Promise<boolean>;
+  /** Deletes the group and every membership in it; false when there is no such group. */
+  deleteGroup(name: string): Promise<boolean>;
 }

@@ -294,6 +294,22 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         expect(await stores.users.list({ group: unique('group'), limit: 10 })).toEqual([]);
       });
 
+      it('creates, lists and deletes groups, a group of a saved user included, and a deleted group loses its members', async () => {
+        const [empty, ofUser] = [unique('group'), unique('group')];
+        expect(await stores.users.createGroup(empty)).toBe(true);
+        expect(await stores.users.createGroup(empty)).toBe(false);
+        const { users } = await savedUsers({ groups: [ofUser, 'staff'] });
+        const listed = await stores.users.listGroups();
+        expect(listed).toEqual(expect.arrayContaining([empty, ofUser, 'staff']));
+        expect(listed.filter((name) => name === empty)).toHaveLength(1);
+
+        expect(await stores.users.deleteGroup(ofUser)).toBe(true);
+        expect(await stores.users.deleteGroup(ofUser)).toBe(false);
+        expect(await stores.users.listGroups()).not.toContain(ofUser);
+        expect(await stores.users.find(users[0]!.id)).toEqual({ ...users[0], groups: ['staff'] });
+        expect(await stores.users.deleteGroup(empty)).toBe(true);
+      });
+
       it('finds a saved user by id and by username', async () => {
         const id = unique('user');
         const user = makeUser({
@@ -360,6 +376,23 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         await stores.appPasswords.save(second);
         expect(await stores.appPasswords.findByDigest(first.tokenDigest, now)).toBeNull();
         expect(await stores.appPasswords.findByDigest(second.tokenDigest, now)).toEqual(second);
+      });
+
+      it('lists the app passwords of a user by name, expired ones included, and deletes one by id', async () => {
+        const user = await savedUser();
+        const other = await savedUser();
+        const deploy = makeAppPassword(user.id, { name: 'deploy', expiresAt: now - 1 });
+        const backup = makeAppPassword(user.id, { name: 'backup' });
+        const othersBackup = makeAppPassword(other.id, { name: 'backup' });
+        for (const appPassword of [deploy, backup, othersBackup]) await stores.appPasswords.save(appPassword);
+        expect(await stores.appPasswords.listByUser(user.id)).toEqual([backup, deploy]);
+
+        expect(await stores.appPasswords.delete(other.id, backup.id)).toBe(false);
+        expect(await stores.appPasswords.delete(user.id, backup.id)).toBe(true);
+        expect(await stores.appPasswords.delete(user.id, backup.id)).toBe(false);
+        expect(await stores.appPasswords.findByDigest(backup.tokenDigest, now)).toBeNull();
+        expect(await stores.appPasswords.listByUser(user.id)).toEqual([deploy]);
+        expect(await stores.appPasswords.listByUser(other.id)).toEqual([othersBackup]);
       });
     });
 
@@ -446,6 +479,27 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         expect([...found].sort((a, b) => a.createdAt - b.createdAt)).toEqual([first, { ...second, revokedAt: now + 5 }]);
         expect(await stores.grants.findBySid(unique('sid'))).toEqual([]);
       });
+
+      it('lists the grants of a user that are not revoked, newest first, one page after another', async () => {
+        const userId = unique('user');
+        // Two grants of the same second: the id decides, byte by byte.
+        const [oldest, sameSecondA, sameSecondB, newest] = [
+          makeGrant({ userId, createdAt: now }),
+          makeGrant({ userId, id: `A-${unique('grant')}`, createdAt: now + 1 }),
+          makeGrant({ userId, id: `a-${unique('grant')}`, createdAt: now + 1 }),
+          makeGrant({ userId, createdAt: now + 2 }),
+        ];
+        const revoked = makeGrant({ userId, createdAt: now + 3 });
+        const othersGrant = makeGrant({ createdAt: now + 4 });
+        for (const grant of [oldest, sameSecondA, sameSecondB, newest, revoked, othersGrant]) await stores.grants.create(grant);
+        await stores.grants.revoke(revoked.id, now + 5);
+
+        const firstPage = await stores.grants.listByUser(userId, { limit: 2 });
+        expect(firstPage).toEqual([newest, sameSecondB]);
+        const secondPage = await stores.grants.listByUser(userId, { limit: 2, before: firstPage[1]! });
+        expect(secondPage).toEqual([sameSecondA, oldest]);
+        expect(await stores.grants.listByUser(userId, { limit: 2, before: secondPage[1]! })).toEqual([]);
+      });
     });
 
     describe('consents', () => {
@@ -482,6 +536,21 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         const wider = { ...consent, scopes: ['openid', 'email', 'profile'], expiresAt: now + 500 };
         await stores.consents.save(wider);
         expect(await stores.consents.find(consent.userId, consent.applicationId, now + 200)).toEqual(wider);
+      });
+
+      it('lists the consents of a user that have not expired, and deletes one', async () => {
+        const lasting = makeConsent(null);
+        const expiring = { ...makeConsent(now + 100), userId: lasting.userId };
+        const othersConsent = { ...makeConsent(null), applicationId: lasting.applicationId };
+        for (const consent of [lasting, expiring, othersConsent]) await stores.consents.save(consent);
+        const listed = await stores.consents.listByUser(lasting.userId, now);
+        expect([...listed].sort((a, b) => (a.expiresAt ?? Infinity) - (b.expiresAt ?? Infinity))).toEqual([expiring, lasting]);
+        expect(await stores.consents.listByUser(lasting.userId, now + 100)).toEqual([lasting]);
+
+        expect(await stores.consents.delete(lasting.userId, lasting.applicationId)).toBe(true);
+        expect(await stores.consents.delete(lasting.userId, lasting.applicationId)).toBe(false);
+        expect(await stores.consents.find(lasting.userId, lasting.applicationId, now)).toBeNull();
+        expect(await stores.consents.find(othersConsent.userId, othersConsent.applicationId, now)).toEqual(othersConsent);
       });
     });
 
@@ -642,6 +711,27 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         await stores.events.recordMany([]);
         if (!fixture.readEvents) return;
         expect((await fixture.readEvents()).filter((event) => event.requestId === requestId)).toEqual(events);
+      });
+
+      it('lists recorded events newest first, filtered, one page after another', async () => {
+        const [userId, applicationId] = [unique('user'), unique('app')];
+        const login: AuditEvent = { action: 'login', at: now, userId };
+        const issued: AuditEvent = { action: 'token_issued', at: now + 10, userId, applicationId, context: { grantType: 'authorization_code' } };
+        const reissued: AuditEvent = { action: 'token_issued', at: now + 20, userId, applicationId };
+        const revoked: AuditEvent = { action: 'token_revoked', at: now + 30, applicationId };
+        const others: AuditEvent = { action: 'token_issued', at: now + 40, userId: unique('user'), applicationId: unique('app') };
+        for (const event of [login, issued, reissued, revoked, others]) await stores.events.record(event);
+        const exactly = (...events: AuditEvent[]) => events.map((event) => ({ ...event, id: expect.any(Number) }));
+
+        const ofUser = await stores.events.list({ userId, limit: 10 });
+        expect(ofUser).toEqual(exactly(reissued, issued, login));
+        expect(ofUser[0]!.id).toBeGreaterThan(ofUser[1]!.id);
+        expect(ofUser[1]!.id).toBeGreaterThan(ofUser[2]!.id);
+        expect(await stores.events.list({ applicationId, limit: 10 })).toEqual(exactly(revoked, reissued, issued));
+        expect(await stores.events.list({ applicationId, action: 'token_issued', limit: 10 })).toEqual(exactly(reissued, issued));
+        expect(await stores.events.list({ userId, since: now + 10, until: now + 20, limit: 10 })).toEqual(exactly(issued));
+        expect(await stores.events.list({ userId, limit: 1, beforeId: ofUser[0]!.id })).toEqual(exactly(issued));
+        expect(await stores.events.list({ userId, limit: 10, beforeId: ofUser[2]!.id })).toEqual([]);
       });
     });
 

@@ -1,6 +1,11 @@
-import type { AppPasswordStore } from '@gatehouse/core';
+import type { AppPassword, AppPasswordStore } from '@gatehouse/core';
+import type { AppPassword as Row } from '../generated/prisma/client.js';
 import { toDate, toOptionalDate, toOptionalSeconds } from '../time.js';
 import type { Db } from './db.js';
+
+function toAppPassword(row: Row): AppPassword {
+  return { id: row.id, userId: row.userId, name: row.name, tokenDigest: row.tokenDigest, expiresAt: toOptionalSeconds(row.expiresAt) };
+}
 
 export function prismaAppPasswordStore(db: Db): AppPasswordStore {
   return {
@@ -16,9 +21,15 @@ export function prismaAppPasswordStore(db: Db): AppPasswordStore {
       const row = await db.appPassword.findFirst({
         where: { tokenDigest, OR: [{ expiresAt: null }, { expiresAt: { gt: toDate(now) } }] },
       });
-      return row
-        ? { id: row.id, userId: row.userId, name: row.name, tokenDigest: row.tokenDigest, expiresAt: toOptionalSeconds(row.expiresAt) }
-        : null;
+      return row ? toAppPassword(row) : null;
+    },
+    async listByUser(userId) {
+      const rows = await db.appPassword.findMany({ where: { userId }, orderBy: { name: 'asc' } });
+      return rows.map(toAppPassword);
+    },
+    async delete(userId, id) {
+      const { count } = await db.appPassword.deleteMany({ where: { userId, id } });
+      return count > 0;
     },
   };
 }

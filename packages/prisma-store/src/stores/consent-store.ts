@@ -18,5 +18,13 @@ export function prismaConsentStore(db: Db): ConsentStore {
         update: data,
       });
     },
+    async listByUser(userId, now) {
+      const rows = await db.consent.findMany({ where: { userId, OR: [{ expiresAt: null }, { expiresAt: { gt: toDate(now) } }] } });
+      return rows.map((row) => ({ ...row, expiresAt: toOptionalSeconds(row.expiresAt) }));
+    },
+    async delete(userId, applicationId) {
+      const { count } = await db.consent.deleteMany({ where: { userId, applicationId } });
+      return count > 0;
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { AuditEvent, EventSink } from '@gatehouse/core';
 import { toDate, toSeconds } from '../time.js';
+import type { Event as Row } from '../generated/prisma/client.js';
 import type { Db } from './db.js';
 import { valuesList } from './values-list.js';
 
@@ -26,6 +27,23 @@ export function prismaEventSink(db: Db): EventSink {
     // One INSERT per thousand events of a batch (the events written after the response, `token_issued`).
     async recordMany(events) {
       for (let start = 0; start < events.length; start += 1000) await insertEvents(db, events.slice(start, start + 1000));
+    },
+    // Served by the (user_id, id), (application_id, id), (action, at) and (at) indexes.
+    async list({ action, userId, applicationId, since, until, beforeId, limit }) {
+      const rows = await db.event.findMany({
+        where: {
+          ...(action !== undefined ? { action } : {}),
+          ...(userId !== undefined ? { userId } : {}),
+          ...(applicationId !== undefined ? { applicationId } : {}),
+          ...(since !== undefined || until !== undefined
+            ? { at: { ...(since !== undefined ? { gte: toDate(since) } : {}), ...(until !== undefined ? { lt: toDate(until) } : {}) } }
+            : {}),
+          ...(beforeId !== undefined ? { id: { lt: BigInt(beforeId) } } : {}),
+        },
+        orderBy: { id: 'desc' },
+        take: limit,
+      });
+      return rows.map((row) => ({ id: Number(row.id), ...toAuditEvent(row) }));
     },
   };
 }
@@ -60,12 +78,16 @@ export async function readEvents(db: Db, filter: EventFilter = {}): Promise<Audi
     orderBy: { id: 'asc' },
     ...(filter.limit !== undefined ? { take: filter.limit } : {}),
   });
-  return rows.map((row) => ({
+  return rows.map(toAuditEvent);
+}
+
+function toAuditEvent(row: Row): AuditEvent {
+  return {
     action: row.action,
     at: toSeconds(row.at),
     ...(row.applicationId !== null ? { applicationId: row.applicationId } : {}),
     ...(row.userId !== null ? { userId: row.userId } : {}),
     ...(row.requestId !== null ? { requestId: row.requestId } : {}),
     ...(Object.keys(row.context as object).length > 0 ? { context: row.context as Record<string, unknown> } : {}),
-  }));
+  };
 }

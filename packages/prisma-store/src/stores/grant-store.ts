@@ -127,6 +127,16 @@ export function prismaGrantStore(db: Db, { batchReads }: { readonly batchReads: 
       const rows = await db.grant.findMany({ where: { sid }, orderBy: { createdAt: 'asc' } });
       return rows.map(toGrant);
     },
+    async listByUser(userId, { before, limit }) {
+      // Ids compared byte by byte ("C"), as the other stores order them, whatever the database's collation.
+      const rows = await db.$queryRawUnsafe<Row[]>(
+        `SELECT ${columns} FROM "grants" WHERE "user_id" = $1 AND "revoked_at" IS NULL
+           AND ($2::timestamptz IS NULL OR ("created_at", "id" COLLATE "C") < ($2::timestamptz, $3::text COLLATE "C"))
+         ORDER BY "created_at" DESC, "id" COLLATE "C" DESC LIMIT $4`,
+        userId, before ? toDate(before.createdAt) : null, before?.id ?? null, limit,
+      );
+      return rows.map(toGrant);
+    },
     async revoke(id, at) {
       await db.grant.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: toDate(at) } });
     },

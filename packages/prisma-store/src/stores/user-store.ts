@@ -60,6 +60,19 @@ export function prismaUserStore(db: Db, inTransaction: <T>(work: (db: Db) => Pro
       });
       return rows.map(toUser);
     },
+    async listGroups() {
+      const rows = await db.group.findMany({ select: { name: true }, orderBy: { name: 'asc' } });
+      return rows.map((row) => row.name);
+    },
+    async createGroup(name) {
+      const { count } = await db.group.createMany({ data: [{ id: randomUUID(), name }], skipDuplicates: true });
+      return count > 0;
+    },
+    async deleteGroup(name) {
+      // Memberships go with the group (ON DELETE CASCADE).
+      const { count } = await db.group.deleteMany({ where: { name } });
+      return count > 0;
+    },
     save: (user) =>
       inTransaction(async (tx) => {
         const row = {

@@ -2,7 +2,7 @@ import type { Application } from '../../clients/application.js';
 import type { User } from '../../users/user.js';
 import type { AccessTokenRecord } from '../access-token-record-store.js';
 import type { AppPassword } from '../app-password-store.js';
-import type { AuditEvent } from '../event-sink.js';
+import type { AuditEvent, RecordedEvent } from '../event-sink.js';
 import type { Consent } from '../consent-store.js';
 import type { Grant } from '../grant-store.js';
 import type { KeyRecord } from '../key-store.js';
@@ -34,6 +34,9 @@ export function memoryStores(): MemoryStores {
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const keys = new Map<string, KeyRecord>();
   const events: AuditEvent[] = [];
+  // The id of `events[0]`: ids stay the same when the oldest events are dropped.
+  let firstEventId = 1;
+  const groups = new Set<string>();
   const locks = new Map<string, Promise<unknown>>();
   const consentKey = (userId: string, applicationId: string) => `${userId}\u0000${applicationId}`;
   // Lookups by client_id, slug and username are on the hot path: indexed, not scanned.
@@ -89,6 +92,7 @@ export function memoryStores(): MemoryStores {
         if (previous) userIds.delete(previous.username);
         users.set(user.id, user);
         userIds.set(user.username, user.id);
+        for (const group of user.groups) groups.add(group);
       },
       list: async ({ search, group, after, limit }) => {
         const needle = search?.toLowerCase();
@@ -97,6 +101,19 @@ export function memoryStores(): MemoryStores {
           (group === undefined || user.groups.includes(group)) &&
           (after === undefined || user.username > after);
         return [...users.values()].filter(matches).sort((a, b) => (a.username < b.username ? -1 : 1)).slice(0, limit);
+      },
+      listGroups: async () => [...groups].sort(),
+      createGroup: async (name) => {
+        if (groups.has(name)) return false;
+        groups.add(name);
+        return true;
+      },
+      deleteGroup: async (name) => {
+        if (!groups.delete(name)) return false;
+        for (const user of users.values()) {
+          if (user.groups.includes(name)) users.set(user.id, { ...user, groups: user.groups.filter((group) => group !== name) });
+        }
+        return true;
       },
     },
     appPasswords: {
@@ -109,6 +126,14 @@ export function memoryStores(): MemoryStores {
       findByDigest: async (tokenDigest, now) => {
         const found = appPasswords.get(tokenDigest);
         return found && (found.expiresAt === null || found.expiresAt > now) ? found : null;
+      },
+      listByUser: async (userId) =>
+        [...appPasswords.values()].filter((appPassword) => appPassword.userId === userId).sort((a, b) => (a.name < b.name ? -1 : 1)),
+      delete: async (userId, id) => {
+        for (const [digest, existing] of appPasswords) {
+          if (existing.userId === userId && existing.id === id) return appPasswords.delete(digest);
+        }
+        return false;
       },
     },
     grants: {
@@ -127,6 +152,14 @@ export function memoryStores(): MemoryStores {
       },
       find: async (id) => grants.get(id) ?? null,
       findBySid: async (sid) => [...grants.values()].filter((grant) => grant.sid === sid),
+      listByUser: async (userId, { before, limit }) => {
+        const newestFirst = (a: Grant, b: Grant) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
+        const olderThanCursor = (grant: Grant) => !before || newestFirst(grant, { ...grant, ...before }) > 0;
+        return [...grants.values()]
+          .filter((grant) => grant.userId === userId && grant.revokedAt === null && olderThanCursor(grant))
+          .sort(newestFirst)
+          .slice(0, limit);
+      },
       revoke: async (id, at) => {
         const grant = grants.get(id);
         if (grant && grant.revokedAt === null) grants.set(id, { ...grant, revokedAt: at });
@@ -138,6 +171,9 @@ export function memoryStores(): MemoryStores {
         return consent && (consent.expiresAt === null || consent.expiresAt > now) ? consent : null;
       },
       save: async (consent) => void consents.set(consentKey(consent.userId, consent.applicationId), consent),
+      listByUser: async (userId, now) =>
+        [...consents.values()].filter((consent) => consent.userId === userId && (consent.expiresAt === null || consent.expiresAt > now)),
+      delete: async (userId, applicationId) => consents.delete(consentKey(userId, applicationId)),
     },
     accessTokens: {
       create: async (record) => void accessTokens.set(record.jti, record),
@@ -191,8 +227,26 @@ export function memoryStores(): MemoryStores {
       record: async (event) => {
         // Only the latest events stay: a long-running process must not grow without bound. Halving
         // now and then keeps the cost per event constant.
-        if (events.length >= 2 * maxEvents) events.splice(0, maxEvents);
+        if (events.length >= 2 * maxEvents) {
+          events.splice(0, maxEvents);
+          firstEventId += maxEvents;
+        }
         events.push(event);
+      },
+      list: async ({ action, userId, applicationId, since, until, beforeId, limit }) => {
+        const found: RecordedEvent[] = [];
+        const last = Math.min(events.length, (beforeId ?? Number.MAX_SAFE_INTEGER) - firstEventId) - 1;
+        for (let index = last; index >= 0 && found.length < limit; index--) {
+          const event = events[index]!;
+          const matches =
+            (action === undefined || event.action === action) &&
+            (userId === undefined || event.userId === userId) &&
+            (applicationId === undefined || event.applicationId === applicationId) &&
+            (since === undefined || event.at >= since) &&
+            (until === undefined || event.at < until);
+          if (matches) found.push({ ...event, id: firstEventId + index });
+        }
+        return found;
       },
     },
     // Each call is atomic already (no await between a check and its write); a failed unit of work
