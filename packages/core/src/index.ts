@@ -78,6 +78,8 @@ export { sessionSid } from './logout/session-sid.js';
 export type { TokenGrantHandler, TokenRequest, TokenResponse } from './grants/token-grant-handler.js';
 export type { ScopeMapping, ScopeMappingContext } from './scopes/scope-mapping.js';
 export { builtInScopeMappings, specialScopes } from './scopes/scope-mapping.js';
+export { parseScope } from './scopes/scopes.js';
+export { asymmetricAlgorithms } from './clients/client-assertion.js';
 export { declarativeScopeMapping } from './scopes/declarative-scope-mapping.js';
 export type { Hooks, ScopePolicyContext } from './hooks.js';
 export { rotateKey } from './keys/rotate-key.js';

@@ -10,3 +10,8 @@ export type { GithubOptions } from './github/github-routes.js';
 export { csrfField, csrfToken, verifyCsrfToken } from './csrf.js';
 export { escapeHtml, pageCsp, renderPage } from './pages/layout.js';
 export { writeHtml } from './http/write-response.js';
+export { requireToken } from './resource-server/require-token.js';
+export type { RequireTokenHandler } from './resource-server/require-token.js';
+export type { IntrospectionOptions, RequireTokenOptions } from './resource-server/require-token-options.js';
+export { GatehouseBearerStrategy } from './resource-server/gatehouse-bearer-strategy.js';
+export type { BearerAuth } from './resource-server/bearer-auth.js';

@@ -7,6 +7,7 @@ import type { Application } from './application.js';
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
 export const jwtBearerAssertionType = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
+/** JWS algorithms with a public key (RFC 7518 §3): never `none`, never HMAC keyed with a public key (RFC 8725 §3.1). */
 export const asymmetricAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 const hmacAlgorithms = ['HS256', 'HS384', 'HS512'];
 
