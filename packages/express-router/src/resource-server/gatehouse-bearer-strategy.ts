@@ -18,11 +18,12 @@ import { scopeList, type RequireTokenOptions } from './require-token-options.js'
  */
 export class GatehouseBearerStrategy extends Strategy {
   readonly name = 'gatehouse-bearer';
-  readonly #verifier: AccessTokenVerifier;
+  // Not a #private field: passport runs each request on `Object.create(strategy)`, which has none.
+  private readonly verifier: AccessTokenVerifier;
 
   constructor(options: RequireTokenOptions) {
     super();
-    this.#verifier = createAccessTokenVerifier(options);
+    this.verifier = createAccessTokenVerifier(options);
   }
 
   override authenticate(req: Request, options?: { readonly scope?: string | readonly string[] }): void {
@@ -32,14 +33,14 @@ export class GatehouseBearerStrategy extends Strategy {
     } catch (error) {
       return this.error(error as Error);
     }
-    this.#verifier.authenticate(req, scopes).then(
+    this.verifier.authenticate(req, scopes).then(
       (auth) => {
         req.auth = auth;
         this.success(auth);
       },
       (error: unknown) => {
         if (!(error instanceof BearerError)) return this.error(error as Error);
-        const challenge = error.challenge(this.#verifier.realm);
+        const challenge = error.challenge(this.verifier.realm);
         // Passport sets `WWW-Authenticate` from the challenge on a 401 only; RFC 6750 §3 wants it
         // on the 400 and 403 too.
         if (challenge !== undefined && error.status !== 401) req.res?.setHeader('WWW-Authenticate', challenge);
