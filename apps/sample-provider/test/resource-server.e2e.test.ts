@@ -4,8 +4,10 @@
 // wrong-audience, insufficient-scope and tampered tokens; after a key rotation, a token with the
 // new kid makes the API download the JWKS again.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Passport } from 'passport';
 import { GatehouseBearerStrategy, requireToken, type BearerAuth } from '@gatehouse/express-router';
@@ -99,6 +101,12 @@ const refused = (description: string) => ({
 });
 
 describe('the example API of the README', () => {
+  it('is the one the root README quotes', () => {
+    const example = readFileSync(fileURLToPath(new URL('example-resource-server.ts', import.meta.url)), 'utf8');
+    const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+    expect(readme).toContain(`\`\`\`ts\n${example.slice(example.indexOf('import express'))}\`\`\``);
+  });
+
   it('accepts a client_credentials token with the scope the route needs', async () => {
     const token = await machineToken('notes', 'notes:read notes:write');
     const res = await call(api.url, '/notes', token);
