@@ -23,6 +23,18 @@ export interface Storage {
   close(): Promise<void>;
 }
 
+/** The database the environment names: PostgreSQL at DATABASE_URL, otherwise PGlite under DATA_DIR. Not migrated. */
+export async function openDatabase(env: ProviderEnv, logger: Logger): Promise<Database> {
+  return env.DATABASE_URL
+    ? connectPostgres(env.DATABASE_URL, {
+        // Units of work (code exchange, rotation) hold a connection across a Redis call; with ten,
+        // fifty concurrent requests queue for one. Single statements are batched and need few.
+        poolSize: 20,
+        onIdleClientError: (error) => logger.warn({ err: error }, 'postgres connection closed'),
+      })
+    : openPglite(await dataDirectory(env.DATA_DIR, 'pglite'));
+}
+
 /**
  * PostgreSQL when DATABASE_URL is set, otherwise PGlite under DATA_DIR; Redis for codes when
  * REDIS_URL is set, otherwise this process's memory. Pending migrations are applied first:
@@ -30,14 +42,7 @@ export interface Storage {
  */
 export async function openStorage(env: ProviderEnv, secretKey: string, logger: Logger): Promise<Storage> {
   if (env.GATEHOUSE_STORAGE === 'memory') return memoryStorage(env, logger);
-  const database: Database = env.DATABASE_URL
-    ? connectPostgres(env.DATABASE_URL, {
-        // Units of work (code exchange, rotation) hold a connection across a Redis call; with ten,
-        // fifty concurrent requests queue for one. Single statements are batched and need few.
-        poolSize: 20,
-        onIdleClientError: (error) => logger.warn({ err: error }, 'postgres connection closed'),
-      })
-    : await openPglite(await dataDirectory(env.DATA_DIR, 'pglite'));
+  const database = await openDatabase(env, logger);
   if (!env.DATABASE_URL || env.MIGRATE_ON_START === 'true') {
     const applied = await applyMigrations(database);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
