@@ -25,6 +25,10 @@ import { githubScopeMappings, oauthRouter, pageCsp, renderPage, writeHtml, type 
 import { renderHomePage } from './login/pages.js';
 import { createLoginThrottle } from './login/login-throttle.js';
 import { loginRoutes } from './login/login-routes.js';
+import { metricsRoute } from './observability/metrics-route.js';
+import { observeOwnRoutes } from './observability/observe-own-routes.js';
+import { createProviderMetrics } from './observability/provider-metrics.js';
+import { requestObserver } from './observability/request-observer.js';
 import { applySeed, type SeedSummary } from './seed/apply-seed.js';
 import type { Seed } from './seed/seed-schema.js';
 
@@ -48,6 +52,8 @@ export interface ProviderOptions {
   readonly storeCacheSeconds?: number;
   /** Throws when a backend is unreachable: `/readyz` answers 503 then. */
   readonly checkReadiness?: () => Promise<void>;
+  /** The bearer token `GET /metrics` requires (METRICS_TOKEN); the metrics are open without it. */
+  readonly metricsToken?: string;
 }
 
 // Events that point at a misconfiguration or an attack are warnings; the rest is the audit trail.
@@ -77,6 +83,13 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   const stores = options.stores ?? memoryStores();
   // Processes starting together take turns: the first generates what is missing, the others see it.
   const seed = options.seed ? await stores.transaction((tx) => applySeed(options.seed!, tx, clock), { exclusive: 'gatehouse:seed' }) : null;
+  // Per provider, not prom-client's global registry: a process may run several.
+  const metrics = createProviderMetrics();
+  const observe = requestObserver(options.logger, metrics);
+  const onEvent = (event: AuditEvent) => {
+    logEvent(options.logger, event);
+    metrics.countEvent(event);
+  };
   const server = createAuthorizationServer({
     baseUrl: options.publicUrl,
     stores,
@@ -90,7 +103,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       ...githubScopeMappings,
       ...(options.seed?.scope_mappings ?? []).map((mapping) => declarativeScopeMapping(mapping.scope, mapping.description, mapping.claims)),
     ],
-    hooks: { ...options.hooks, onEvent: (event) => logEvent(options.logger, event) },
+    hooks: { ...options.hooks, onEvent },
   });
   const secure = options.publicUrl.startsWith('https:');
   const throttle = createLoginThrottle({ redis: options.redis });
@@ -136,7 +149,9 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     if (session) await server.logoutSession({ session, requestId: randomUUID() });
     await endSession(req, res);
   };
-  const { router: login, passport } = await loginRoutes(stores.users, clock, throttle, stores.events, signOut);
+  // The login page's events (login, login_failed) are logged and counted like the server's.
+  const loginEvents = { record: async (event: AuditEvent) => { await stores.events.record(event); onEvent(event); } };
+  const { router: login, passport } = await loginRoutes(stores.users, clock, throttle, loginEvents, signOut);
   browserSession.push(passport.session());
 
   const app = express();
@@ -145,12 +160,15 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   const rateLimits = { ...options.rateLimits, ...(options.redis ? { redis: options.redis } : {}) };
   // The same proxies are trusted on the API endpoints, which run without Express.
   const clientAddress = (req: IncomingMessage) => proxyAddr(req, app.get('trust proxy fn'));
-  const router = oauthRouter(server, { currentUser, endSession, loginUrl: '/login', logger: options.logger, rateLimits, clientAddress });
+  const router = oauthRouter(server, { currentUser, endSession, loginUrl: '/login', logger: options.logger, rateLimits, clientAddress, onResponse: observe });
   // First, so the browser pages skip nothing of what they need, and nothing runs before them.
   app.use(router);
+  // Whatever the router left to the provider: observed once too, with a request id.
+  app.use(observeOwnRoutes(observe));
   // Headers for every response; pages set their own stricter Content-Security-Policy.
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } }, strictTransportSecurity: secure }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/metrics', metricsRoute(metrics, options.metricsToken));
   app.get('/readyz', async (_req, res) => {
     try {
       await options.checkReadiness?.();

@@ -1,10 +1,10 @@
 import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { answerClientErrors } from './client-errors.js';
 import { runPrimary } from './cluster.js';
 import { createProvider } from './create-provider.js';
+import { providerLogger } from './observability/provider-logger.js';
 import { readEnv } from './env.js';
 import { resolveSecretKey } from './secret-key.js';
 import { readSeedFile } from './seed/apply-seed.js';
@@ -22,7 +22,7 @@ function closeAfter(res: ServerResponse): void {
 
 async function main(): Promise<void> {
   const env = readEnv();
-  const logger = pino({ level: env.LOG_LEVEL });
+  const logger = providerLogger(env.LOG_LEVEL);
   if (env.WORKERS > 1 && cluster.isPrimary) return runPrimary(env, logger);
   const seedPath = env.GATEHOUSE_SEED ?? demoSeed;
   const seed = await readSeedFile(seedPath);
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     checkReadiness: () => (draining ? Promise.reject(new Error('shutting down')) : storage.checkReadiness()),
     storeCacheSeconds: env.STORE_CACHE_SECONDS,
     ...(env.RATE_LIMITS === 'off' ? { rateLimits: { token: false, introspection: false, failedClientAuthentication: false } } : {}),
+    ...(env.METRICS_TOKEN !== undefined ? { metricsToken: env.METRICS_TOKEN } : {}),
   });
   const listener = createServer(provider.listener).listen(env.PORT, () => {
     const lines = [`Gatehouse is listening on ${env.PUBLIC_URL} (seed: ${seedPath})`];

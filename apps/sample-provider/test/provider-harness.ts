@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '@gatehouse/core';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { answerClientErrors } from '../src/client-errors.js';
 import { createProvider, type Provider, type ProviderOptions } from '../src/create-provider.js';
 import { seedSchema } from '../src/seed/seed-schema.js';
@@ -19,6 +19,12 @@ export interface StartOptions {
   /** Another instance's URL, to run a second instance behind the same public URL (as behind a load balancer). */
   readonly publicUrl?: string;
   readonly clock?: Clock;
+  /** The provider's logger; a silent one (or TEST_LOG_LEVEL's) when absent. */
+  readonly logger?: Logger;
+  /** The bearer token `GET /metrics` requires. */
+  readonly metricsToken?: string;
+  /** The router's rate limits; its defaults when absent. */
+  readonly rateLimits?: ProviderOptions['rateLimits'];
 }
 
 /**
@@ -40,7 +46,9 @@ export async function startProvider(
     publicUrl,
     secretKey: 'test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz',
     seed: seedSchema.parse(seed),
-    logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
+    ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...storage,
     ...(options.clock ? { clock: options.clock } : {}),
   });

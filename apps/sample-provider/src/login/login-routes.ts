@@ -44,7 +44,7 @@ export async function loginRoutes(
   users: UserStore,
   clock: Clock,
   throttle: LoginThrottle,
-  events: EventSink,
+  events: Pick<EventSink, 'record'>,
   /** Ends the session everywhere: its grants' tokens, the relying parties' sessions, the browser's. */
   signOut: (req: express.Request, res: express.Response) => Promise<void>,
 ): Promise<{ readonly router: Router; readonly passport: InstanceType<typeof Passport> }> {
