@@ -21,8 +21,8 @@ import {
   type SessionUser,
   type Stores,
 } from '@gatehouse/core';
-import { githubScopeMappings, oauthRouter, pageCsp, renderPage, writeHtml, type RateLimitOptions } from '@gatehouse/express-router';
-import { renderHomePage } from './login/pages.js';
+import { githubScopeMappings, oauthRouter, pageCsp, requestLocale, writeHtml, type RateLimitOptions } from '@gatehouse/express-router';
+import { renderHomePage, renderSiteErrorPage } from './login/pages.js';
 import { createLoginThrottle } from './login/login-throttle.js';
 import { loginRoutes } from './login/login-routes.js';
 import { metricsRoute } from './observability/metrics-route.js';
@@ -186,9 +186,9 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       name: app.slug,
       discovery: `${options.publicUrl}/application/o/${app.slug}/.well-known/openid-configuration`,
     }));
-    writeHtml(res, 200, renderHomePage({ username: user?.username ?? null, applications }), pageCsp);
+    writeHtml(res, 200, renderHomePage({ username: user?.username ?? null, applications, locale: requestLocale(req, undefined) }), pageCsp);
   });
-  app.use((_req: Request, res: Response) => writeHtml(res, 404, renderPage('Not found', '<h1>Not found</h1>'), pageCsp));
+  app.use((req: Request, res: Response) => writeHtml(res, 404, renderSiteErrorPage('not-found', requestLocale(req, undefined)), pageCsp));
   // Express calls an error handler by its four parameters.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return res.destroy();
@@ -196,10 +196,10 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     if (error instanceof OAuthError && error.status === 503) {
       options.logger.warn({ err: error, path: req.path }, 'backend unavailable');
       res.setHeader('Retry-After', String(error.retryAfterSeconds ?? 5));
-      return writeHtml(res, 503, renderPage('Try again shortly', '<h1>Please try again in a moment</h1><p>The service is briefly unavailable.</p>'), pageCsp);
+      return writeHtml(res, 503, renderSiteErrorPage('unavailable', requestLocale(req, undefined)), pageCsp);
     }
     options.logger.error({ err: error, path: req.path }, 'unhandled error');
-    writeHtml(res, 500, renderPage('Error', '<h1>Something went wrong</h1><p>Please try again.</p>'), pageCsp);
+    writeHtml(res, 500, renderSiteErrorPage('server-error', requestLocale(req, undefined)), pageCsp);
   });
   // The API endpoints skip Express altogether (DESIGN.md §8): they need no session, no helmet.
   const listener: RequestListener = (req, res) => router.serveApi(req, res, () => app(req, res));

@@ -3,14 +3,13 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { isUsable, randomToken, type Clock, type EventSink, type SessionUser, type UserStore } from '@gatehouse/core';
-import { csrfField, csrfToken, pageCsp, renderPage, verifyCsrfToken, writeHtml } from '@gatehouse/express-router';
+import { csrfField, csrfToken, pageCsp, requestLocale, verifyCsrfToken, writeHtml } from '@gatehouse/express-router';
 import { z } from 'zod';
-import { renderLoginPage, renderLogoutPage } from './pages.js';
+import { loginLocale } from './login-locale.js';
+import { renderLoginPage, renderLogoutPage, renderUnreadableLogoutPage } from './pages.js';
+import { siteMessages, type SiteMessages } from './site-messages.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { safeNext } from './safe-next.js';
-
-const failedLogin = 'Invalid username or password.';
-const unreadableForm = 'The form could not be read. Please try again.';
 
 // The forms as the handlers read them: one text value per field (express.urlencoded makes a
 // repeated field an array), no longer than a person types. Other fields are ignored.
@@ -18,6 +17,9 @@ const unreadableForm = 'The form could not be read. Please try again.';
 const text = (max: number, chars = /^[^\x00-\x1f\x7f]*$/) => z.string().max(max).regex(chars).optional();
 const loginForm = z.object({ username: text(256), password: text(1024, /^[^\x00-\x08\x0a-\x1f\x7f]*$/), next: text(2048), [csrfField]: text(128) });
 const logoutForm = z.object({ decision: text(16), [csrfField]: text(128) });
+
+/** What the login page says went wrong, picked from the page's language. */
+type LoginProblem = (messages: SiteMessages['login']) => string;
 
 const urlencoded = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 50 });
 
@@ -68,28 +70,31 @@ export async function loginRoutes(
   passport.deserializeUser((user: SessionUser, done) => done(null, user));
 
   const router = express.Router();
-  const loginPage = (req: Request, res: Response, status: number, fields: { readonly next?: string | undefined; readonly username?: string | undefined }, error: string) =>
-    writeHtml(res, status, renderLoginPage({ csrfToken: csrfToken(req, res), next: safeNext(fields.next), username: fields.username ?? '', error }), pageCsp);
-  const unreadableLogin = (req: Request, res: Response, status: number) => loginPage(req, res, status, {}, unreadableForm);
-  const unreadableLogout = (_req: Request, res: Response, status: number) =>
-    writeHtml(res, status, renderPage('Sign out', `<h1>Sign out</h1><p class="error" role="alert">${unreadableForm}</p><p><a href="/logout">Back</a></p>`), pageCsp);
+  const loginPage = (req: Request, res: Response, status: number, fields: { readonly next?: string | undefined; readonly username?: string | undefined }, problem: LoginProblem) => {
+    const next = safeNext(fields.next);
+    const locale = loginLocale(req, next);
+    const error = problem(siteMessages[locale].login);
+    writeHtml(res, status, renderLoginPage({ csrfToken: csrfToken(req, res), next, username: fields.username ?? '', error, locale }), pageCsp);
+  };
+  const unreadableLogin = (req: Request, res: Response, status: number) => loginPage(req, res, status, {}, (messages) => messages.unreadable);
+  const unreadableLogout = (req: Request, res: Response, status: number) => writeHtml(res, status, renderUnreadableLogoutPage(requestLocale(req, undefined)), pageCsp);
 
   router.get('/login', (req, res) => {
     const next = safeNext(req.query['next']);
-    writeHtml(res, 200, renderLoginPage({ csrfToken: csrfToken(req, res), next }), pageCsp);
+    writeHtml(res, 200, renderLoginPage({ csrfToken: csrfToken(req, res), next, locale: loginLocale(req, next) }), pageCsp);
   });
   router.post('/login', formBody(unreadableLogin), (req, res, next) => {
     const parsed = loginForm.safeParse(req.body ?? {});
     if (!parsed.success) return unreadableLogin(req, res, 400);
     const body = parsed.data;
     const target = safeNext(body.next);
-    const again = (status: number, error: string) => loginPage(req, res, status, { next: target, username: body.username }, error);
-    if (!verifyCsrfToken(req, body[csrfField])) return again(400, 'The form expired. Please sign in again.');
+    const again = (status: number, problem: LoginProblem) => loginPage(req, res, status, { next: target, username: body.username }, problem);
+    if (!verifyCsrfToken(req, body[csrfField])) return again(400, (messages) => messages.expired);
     const username = body['username'] ?? '';
     const ip = req.ip ?? 'unknown';
     const tooMany = (seconds: number) => {
       res.setHeader('Retry-After', String(seconds));
-      again(429, `Too many failed attempts. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? 's' : ''}.`);
+      again(429, (messages) => messages.tooManyAttempts(Math.ceil(seconds / 60)));
     };
     const record = (action: string, userId?: string) =>
       events.record({ action, at: clock.now(), ...(userId ? { userId } : {}), context: { username, ip } });
@@ -101,7 +106,7 @@ export async function loginRoutes(
           if (!user) {
             await record('login_failed');
             const wait = await throttle.fail(ip, username);
-            return wait > 0 ? tooMany(wait) : again(401, failedLogin);
+            return wait > 0 ? tooMany(wait) : again(401, (messages) => messages.failed);
           }
           await throttle.succeed(username);
           await record('login', user.id);
@@ -116,7 +121,7 @@ export async function loginRoutes(
     const session = req.user as SessionUser | undefined;
     const user = session ? await users.find(session.id) : null;
     if (!user) return res.redirect(302, '/');
-    writeHtml(res, 200, renderLogoutPage({ csrfToken: csrfToken(req, res), username: user.username }), pageCsp);
+    writeHtml(res, 200, renderLogoutPage({ csrfToken: csrfToken(req, res), username: user.username, locale: requestLocale(req, undefined) }), pageCsp);
   });
   router.post('/logout', formBody(unreadableLogout), (req, res, next) => {
     const parsed = logoutForm.safeParse(req.body ?? {});

@@ -18,6 +18,8 @@ export interface LoginOutcome {
   readonly loginHint: string | undefined;
   /** A signed-in user must log in again (`prompt=login`, or `max_age` exceeded). */
   readonly reauthenticate: boolean;
+  /** The request's `ui_locales`, for the login page's language. */
+  readonly uiLocales?: string | undefined;
 }
 
 /** Ask the user; the answer goes to `completeConsent` with this interaction id. */
@@ -28,6 +30,8 @@ export interface ConsentOutcome {
   readonly user: { readonly username: string; readonly name: string };
   /** Every requested scope; `granted` marks those a remembered consent already covers. */
   readonly scopes: readonly { readonly scope: string; readonly description: string; readonly granted: boolean }[];
+  /** The authorization request's `ui_locales`, for the page's language (none for a device). */
+  readonly uiLocales?: string | undefined;
 }
 
 /** The request cannot be answered to the client (unknown client, untrusted redirect URI): show it. */

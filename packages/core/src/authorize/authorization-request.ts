@@ -27,6 +27,8 @@ export interface AuthorizationRequest extends ReplyTarget {
   readonly prompt: readonly string[];
   readonly maxAge: number | undefined;
   readonly loginHint: string | undefined;
+  /** OIDC Core §3.1.2.1: the languages the user prefers for the pages, as sent (space-separated BCP 47 tags). */
+  readonly uiLocales?: string | undefined;
   /**
    * The request left `redirect_uri` out and got the application's only one (RFC 6749
    * §3.1.2.3): the token request need not repeat it (§4.1.3).

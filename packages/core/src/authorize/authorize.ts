@@ -82,7 +82,7 @@ async function proceed(
     // OIDC Core §3.1.2.6: prompt=none must not show a login page.
     if (request.prompt.includes('none')) throw new OAuthError('login_required', 'the user must sign in');
     const interactionId = await createInteraction(context, { kind: 'login', request, authenticatedAfter });
-    return { kind: 'login', interactionId, loginHint: request.loginHint, reauthenticate: user !== null };
+    return { kind: 'login', interactionId, loginHint: request.loginHint, reauthenticate: user !== null, uiLocales: request.uiLocales };
   }
   const policy = { user, application, scopes: request.scopes, grantType: 'authorization_code', codeVerifier: undefined, jwt: undefined, redirectUri: request.redirectUri };
   if (!(await isAuthorized(context, policy, requestId))) throw new OAuthError('access_denied', 'the user may not use this application with these scopes');
@@ -100,6 +100,7 @@ async function proceed(
       description: context.scopeMappings.get(scope)?.description ?? scope,
       granted: consent.granted.includes(scope),
     })),
+    uiLocales: request.uiLocales,
   };
 }
 

@@ -112,5 +112,6 @@ export function parseAuthorizationRequest(
     prompt,
     maxAge: maxAgeParam === undefined ? undefined : Number(maxAgeParam),
     loginHint: params['login_hint'],
+    uiLocales: params['ui_locales'],
   };
 }

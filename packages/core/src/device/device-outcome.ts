@@ -30,6 +30,8 @@ export interface DeviceLoginOutcome {
 export interface DeviceCodeRetryOutcome {
   readonly kind: 'retry';
   readonly userCode: string | undefined;
+  /** Why, for a page in the user's language: no code was entered, or no pending request has it. */
+  readonly reason: 'missingCode' | 'unknownCode';
   readonly error: OAuthError;
 }
 

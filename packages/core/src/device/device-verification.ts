@@ -25,9 +25,10 @@ const tooManyEntries = (retryAfterSeconds: number): ErrorOutcome => ({
   error: new OAuthError('slow_down', 'Too many invalid codes. Wait a few minutes, then try again.', { redirectable: false, status: 429, retryAfterSeconds }),
 });
 
-const retry = (userCode: string | undefined, description: string): DeviceOutcome => ({
+const retry = (userCode: string | undefined, reason: 'missingCode' | 'unknownCode', description: string): DeviceOutcome => ({
   kind: 'retry',
   userCode,
+  reason,
   error: new OAuthError('invalid_request', description, { redirectable: false }),
 });
 
@@ -54,14 +55,14 @@ async function consentPage(context: Context, request: DeviceRequest, user: User,
 async function verify(context: Context, input: DeviceVerificationInput): Promise<DeviceOutcome> {
   const user = await signedInUser(context, input.session);
   if (!user || !input.session) return { kind: 'login', userCode: input.userCode };
-  if (input.userCode === undefined || input.userCode.trim() === '') return retry(undefined, 'Enter the code shown on your device.');
+  if (input.userCode === undefined || input.userCode.trim() === '') return retry(undefined, 'missingCode', 'Enter the code shown on your device.');
 
   const subjects = [`user:${user.id}`, ...(input.clientIp !== undefined ? [`ip:${input.clientIp}`] : [])];
   const attempt = await claimUserCodeAttempt(context, subjects);
   if (!attempt.allowed) return tooManyEntries(attempt.retryAfterSeconds);
   const request = await findDeviceRequestByUserCode(context, input.userCode);
   // authentik answered an unknown code with its access-denied page; this is a typo the user can fix.
-  if (!request) return retry(input.userCode, 'This code is not valid or has expired. Check the code on your device and try again.');
+  if (!request) return retry(input.userCode, 'unknownCode', 'This code is not valid or has expired. Check the code on your device and try again.');
   await attempt.succeeded();
 
   if (request.decision !== null) return errorPage('invalid_request', 'This code has already been used. Start again on your device.');

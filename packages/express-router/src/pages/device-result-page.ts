@@ -1,9 +1,12 @@
+import type { Locale } from '../i18n/locale.js';
+import { pageMessages } from '../i18n/page-catalog.js';
 import { escapeHtml, renderPage } from './layout.js';
 
 /** After the consent page of a device: the device learns the answer at its next poll. */
-export function renderDeviceResultPage(input: { readonly decision: 'allow' | 'deny'; readonly applicationName: string }): string {
+export function renderDeviceResultPage(input: { readonly decision: 'allow' | 'deny'; readonly applicationName: string; readonly locale: Locale }): string {
+  const messages = pageMessages[input.locale].device;
   const name = escapeHtml(input.applicationName);
   return input.decision === 'allow'
-    ? renderPage('Device connected', `<h1>Device connected</h1><p>${name} now has access. You can return to your device.</p>`)
-    : renderPage('Access denied', `<h1>Access denied</h1><p>${name} was not given access. You can return to your device and close this page.</p>`);
+    ? renderPage(messages.connectedTitle, `<h1>${messages.connectedTitle}</h1><p>${messages.connected(name)}</p>`, input.locale)
+    : renderPage(messages.deniedTitle, `<h1>${messages.deniedTitle}</h1><p>${messages.denied(name)}</p>`, input.locale);
 }

@@ -1,9 +1,12 @@
+import type { Locale } from '../i18n/locale.js';
+import { pageMessages } from '../i18n/page-catalog.js';
 import { escapeHtml, renderPage } from './layout.js';
 
 /** What the browser sees after an end-session request without a usable post-logout redirect URI. */
-export function renderSignedOutPage(applicationName: string, signedOut: boolean): string {
-  const from = applicationName === '' ? '' : ` Return to ${escapeHtml(applicationName)} to sign in again.`;
+export function renderSignedOutPage(applicationName: string, signedOut: boolean, locale: Locale): string {
+  const messages = pageMessages[locale].logout;
+  const from = applicationName === '' ? '' : ` ${messages.returnTo(escapeHtml(applicationName))}`;
   return signedOut
-    ? renderPage('Signed out', `<h1>You have been signed out</h1><p>Your session has ended.${from}</p>`)
-    : renderPage('Still signed in', '<h1>You are still signed in</h1><p>Your session was not ended. You can close this page.</p>');
+    ? renderPage(messages.signedOutTitle, `<h1>${messages.signedOutHeading}</h1><p>${messages.sessionEnded}${from}</p>`, locale)
+    : renderPage(messages.stillTitle, `<h1>${messages.stillHeading}</h1><p>${messages.stillBody}</p>`, locale);
 }

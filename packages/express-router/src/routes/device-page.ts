@@ -14,8 +14,8 @@ export function deviceFormRoute(context: RouteContext): Route {
       return writeDeviceErrorPage(res, toOAuthError(error), requestId);
     }
     const session = await context.options.currentUser(req);
-    if (!session) return writeDeviceLoginRedirect(context, req, res, params['user_code']);
-    writeDeviceCodePage(req, res, 200, params['user_code']);
+    if (!session) return writeDeviceLoginRedirect(context, req, res, params['user_code'], params['ui_locales']);
+    writeDeviceCodePage(req, res, 200, params['user_code'], params['ui_locales']);
   };
 }
 
@@ -29,10 +29,10 @@ export function deviceSubmitRoute(context: RouteContext): Route {
       return writeDeviceErrorPage(res, toOAuthError(error), requestId);
     }
     // A forged submission is never looked up, so it neither counts as a guess nor reaches consent.
-    if (!verifyCsrfToken(req, params[csrfField])) return writeDeviceCodePage(req, res, 400, params['user_code'], 'The form has expired. Please submit the code again.');
+    if (!verifyCsrfToken(req, params[csrfField])) return writeDeviceCodePage(req, res, 400, params['user_code'], params['ui_locales'], 'formExpired');
     const session = (await context.options.currentUser(req)) ?? null;
     const outcome = await context.server.deviceVerification({ userCode: params['user_code'], session, clientIp: req.ip, requestId });
-    writeDeviceOutcome(context, req, res, outcome, requestId);
+    writeDeviceOutcome(context, req, res, outcome, requestId, params['ui_locales']);
   };
 }
 
@@ -47,11 +47,12 @@ export function deviceConsentRoute(context: RouteContext): Route {
     }
     const decision = params['decision'];
     const interactionId = params['interaction'];
-    if (!verifyCsrfToken(req, params[csrfField])) return writeDeviceErrorPage(res, new OAuthError('invalid_request', 'The form has expired. Enter the code again.'), requestId);
+    const uiLocales = params['ui_locales'];
+    if (!verifyCsrfToken(req, params[csrfField])) return writeDeviceErrorPage(res, new OAuthError('invalid_request', 'The form has expired. Enter the code again.'), requestId, uiLocales);
     if ((decision !== 'allow' && decision !== 'deny') || !interactionId) {
-      return writeDeviceErrorPage(res, new OAuthError('invalid_request', 'The consent form is incomplete.'), requestId);
+      return writeDeviceErrorPage(res, new OAuthError('invalid_request', 'The consent form is incomplete.'), requestId, uiLocales);
     }
     const session = (await context.options.currentUser(req)) ?? null;
-    writeDeviceOutcome(context, req, res, await context.server.completeDeviceConsent({ interactionId, decision, session, requestId }), requestId);
+    writeDeviceOutcome(context, req, res, await context.server.completeDeviceConsent({ interactionId, decision, session, requestId }), requestId, uiLocales);
   };
 }

@@ -103,7 +103,7 @@ describe('permanent', () => {
   it('asks once, then not again for the same scopes or a subset', async () => {
     const user = await newUser();
     const form = await expectConsentPage(await request('permanent', user, { scope: 'openid profile' }));
-    expect(form.html).toContain('<p>It asks for:</p><ul><li>Sign you in</li><li>Your name, username and groups</li></ul>');
+    expect(form.html).toContain('<h2>It asks for:</h2><ul><li>Sign you in</li><li>Your name, username and groups</li></ul>');
     expect((await answerConsent(t, form, 'allow', { user })).status).toBe(303);
     expect(await t.stores.consents.find(user, applicationIdOf('permanent'), clock.now())).toEqual({
       userId: user,
@@ -124,8 +124,8 @@ describe('permanent', () => {
     await consentTo('permanent', user, 'openid profile');
     const form = await expectConsentPage(await request('permanent', user, { scope: 'openid profile email' }));
     expect(form.html).toContain(
-      '<p>It asks for additional permissions:</p><ul class="new"><li>Your email address</li></ul>' +
-        '<p>You already allowed:</p><ul><li>Sign you in</li><li>Your name, username and groups</li></ul>',
+      '<h2>It asks for additional permissions:</h2><ul><li><span class="new">New</span> Your email address</li></ul>' +
+        '<h2>You already allowed:</h2><ul><li>Sign you in</li><li>Your name, username and groups</li></ul>',
     );
   });
 
@@ -134,7 +134,7 @@ describe('permanent', () => {
     await consentTo('permanent', user, 'openid profile');
     // Neither a subset nor a superset: email is new, profile is not asked for.
     const form = await expectConsentPage(await request('permanent', user, { scope: 'openid email' }));
-    expect(form.html).toContain('<ul class="new"><li>Your email address</li></ul><p>You already allowed:</p><ul><li>Sign you in</li></ul>');
+    expect(form.html).toContain('<ul><li><span class="new">New</span> Your email address</li></ul><h2>You already allowed:</h2><ul><li>Sign you in</li></ul>');
     expectCode(await answerConsent(t, form, 'allow', { user }), 'permanent', 303);
 
     expect(await rememberedScopes('permanent', user)).toEqual(['openid', 'profile', 'email']);
@@ -177,7 +177,7 @@ describe('expiring', () => {
     clock.advance(1);
     const form = await expectConsentPage(await request('expiring', user, { scope: 'openid' }));
     // An expired consent counts as none: nothing is shown as already allowed.
-    expect(form.html).toContain('<p>It asks for:</p><ul><li>Sign you in</li></ul>');
+    expect(form.html).toContain('<h2>It asks for:</h2><ul><li>Sign you in</li></ul>');
   });
 
   it('starts a new period when the user allows again', async () => {
@@ -195,7 +195,7 @@ describe('expiring', () => {
     const user = await newUser();
     await consentTo('expiring', user, 'openid');
     const form = await expectConsentPage(await request('expiring', user, { scope: 'openid email' }));
-    expect(form.html).toContain('<ul class="new"><li>Your email address</li></ul><p>You already allowed:</p><ul><li>Sign you in</li></ul>');
+    expect(form.html).toContain('<ul><li><span class="new">New</span> Your email address</li></ul><h2>You already allowed:</h2><ul><li>Sign you in</li></ul>');
   });
 });
 
