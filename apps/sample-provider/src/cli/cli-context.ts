@@ -2,7 +2,6 @@ import type { Stores } from '@gatehouse/core';
 import { pino, type Logger } from 'pino';
 import { readEnv, type ProviderEnv } from '../env.js';
 import { resolveSecretKey } from '../secret-key.js';
-import { openStorage } from '../storage.js';
 import type { CliIo } from './cli-io.js';
 
 /** What every command works with: the streams, the environment, the stores, and the output mode. */
@@ -34,6 +33,8 @@ export function createCliContext(io: CliIo, json: () => boolean): CliContext {
     },
     async withStores(work) {
       const { env, logger } = context.environment();
+      // Loaded on use: Prisma and PGlite take a second to load, which `--help` need not wait for.
+      const { openStorage } = await import('../storage.js');
       const secretKey = await resolveSecretKey(env.SECRET_KEY, env.DATA_DIR, logger);
       // Codes are the server's business: the CLI never needs Redis.
       const storage = await openStorage({ ...env, REDIS_URL: undefined }, secretKey, logger);

@@ -1,6 +1,4 @@
-import { applyMigrations } from '@gatehouse/prisma-store';
 import type { Command } from 'commander';
-import { openDatabase } from '../../storage.js';
 import type { CliContext } from '../cli-context.js';
 
 /** `gatehouse migrate`: what the server does at start unless MIGRATE_ON_START=false. */
@@ -10,6 +8,7 @@ export function migrateCommand(program: Command, context: CliContext): void {
     .description('apply pending database migrations and list them')
     .action(async () => {
       const { env, logger } = context.environment();
+      const [{ applyMigrations }, { openDatabase }] = await Promise.all([import('@gatehouse/prisma-store'), import('../../storage.js')]);
       const database = await openDatabase(env, logger);
       try {
         const applied = await applyMigrations(database);
