@@ -30,6 +30,7 @@ import { observeOwnRoutes } from './observability/observe-own-routes.js';
 import { createProviderMetrics } from './observability/provider-metrics.js';
 import { requestObserver } from './observability/request-observer.js';
 import { applySeed, type SeedSummary } from './seed/apply-seed.js';
+import { apiScopeMapping, managementApi } from './api/index.js';
 import type { Seed } from './seed/seed-schema.js';
 
 export interface ProviderOptions {
@@ -52,6 +53,8 @@ export interface ProviderOptions {
   readonly storeCacheSeconds?: number;
   /** Throws when a backend is unreachable: `/readyz` answers 503 then. */
   readonly checkReadiness?: () => Promise<void>;
+  /** Members of this group may use the management API at /api/v1 (ADMIN_GROUP); `admins` when absent. */
+  readonly adminGroup?: string;
   /** The bearer token `GET /metrics` requires (METRICS_TOKEN); the metrics are open without it. */
   readonly metricsToken?: string;
 }
@@ -90,6 +93,12 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     logEvent(options.logger, event);
     metrics.countEvent(event);
   };
+  // The GitHub scopes' and gatehouse:api's consent texts first: the seed's mappings may replace them by name.
+  const scopeMappings = [
+    ...githubScopeMappings,
+    apiScopeMapping,
+    ...(options.seed?.scope_mappings ?? []).map((mapping) => declarativeScopeMapping(mapping.scope, mapping.description, mapping.claims)),
+  ];
   const server = createAuthorizationServer({
     baseUrl: options.publicUrl,
     stores,
@@ -98,11 +107,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     subjectSalt: options.secretKey,
     secretKey: options.secretKey,
     storeCacheSeconds: options.storeCacheSeconds ?? 0,
-    // The GitHub scopes' consent texts first: the seed's mappings may replace them by name.
-    scopeMappings: [
-      ...githubScopeMappings,
-      ...(options.seed?.scope_mappings ?? []).map((mapping) => declarativeScopeMapping(mapping.scope, mapping.description, mapping.claims)),
-    ],
+    scopeMappings,
     hooks: { ...options.hooks, onEvent },
   });
   const secure = options.publicUrl.startsWith('https:');
@@ -180,6 +185,16 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   });
   app.use(...browserSession);
   app.use(login);
+  // After the session: an administrator's browser may use the API too.
+  app.use('/api/v1', managementApi({
+    server,
+    clock,
+    adminGroup: options.adminGroup ?? 'admins',
+    scopeMappings,
+    publicUrl: options.publicUrl,
+    sessionCookie: secure ? '__Host-gatehouse.sid' : 'gatehouse.sid',
+    logger: options.logger,
+  }));
   app.get('/', async (req, res) => {
     const user = req.user ? await stores.users.find((req.user as SessionUser).id) : null;
     const applications = (seed?.applications ?? []).map((app) => ({

@@ -20,6 +20,8 @@ const envSchema = z
     RATE_LIMITS: z.enum(['on', 'off']).default('on'),
     /** Processes serving the port (node:cluster); more than one needs DATABASE_URL and REDIS_URL. */
     WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+    /** Members of this group may use the management API at /api/v1. */
+    ADMIN_GROUP: z.string().min(1).default('admins'),
     /** The bearer token `GET /metrics` requires; without it the metrics are open to whoever reaches the port. */
     METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   })

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     // Not ready while draining: load balancers stop sending requests before the process goes.
     checkReadiness: () => (draining ? Promise.reject(new Error('shutting down')) : storage.checkReadiness()),
     storeCacheSeconds: env.STORE_CACHE_SECONDS,
+    adminGroup: env.ADMIN_GROUP,
     ...(env.RATE_LIMITS === 'off' ? { rateLimits: { token: false, introspection: false, failedClientAuthentication: false } } : {}),
     ...(env.METRICS_TOKEN !== undefined ? { metricsToken: env.METRICS_TOKEN } : {}),
   });

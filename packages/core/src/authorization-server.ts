@@ -51,6 +51,12 @@ export interface AuthorizationServerConfig extends SettingsInput {
 /** One function per endpoint, each taking and returning plain data (no framework types). */
 export interface AuthorizationServer {
   readonly settings: Settings;
+  /**
+   * The stores as this server reads them (through its `storeCacheSeconds` cache): a host that
+   * changes applications or users in the same process (a management API) writes through these,
+   * so the change is seen at once.
+   */
+  readonly stores: Stores;
   authorize(input: AuthorizeInput): Promise<AuthorizationOutcome>;
   /** Continues an authorization request after the login page. */
   resumeAuthorization(input: ResumeInput): Promise<AuthorizationOutcome>;
@@ -76,6 +82,8 @@ export interface AuthorizationServer {
   jwks(input: PublicDocumentInput): Promise<EndpointResponse>;
   /** Adds a new version of a named key; it signs from now on, older versions keep verifying. */
   rotateKey(name: string): Promise<KeyRecord>;
+  /** Forgets the keys and published documents read so far: call after changing keys through the stores. */
+  keysChanged(): void;
   /** OIDC RP-Initiated Logout 1.0 at `/application/o/<slug>/end-session/`. */
   endSession(input: EndSessionInput): Promise<EndSessionOutcome>;
   /** The user's answer on the logout confirmation page. */
@@ -138,8 +146,13 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
   // Published documents change with keys and applications: cached as long as key lists are.
   const documents = createPublicDocuments(clock, settings.keyCacheSeconds);
   const backchannel = createBackchannelLogout(context, scheduler);
+  const keysChanged = () => {
+    context.keys.invalidate();
+    documents.invalidate();
+  };
   return {
     settings,
+    stores: context.stores,
     authorize: (input) => authorize(context, input),
     resumeAuthorization: (input) => resumeAuthorization(context, input),
     completeConsent: (input) => completeConsent(context, input),
@@ -161,9 +174,9 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
     flushEvents: () => context.eventBuffer.flush(),
     async rotateKey(name) {
       const key = await rotateKey(stores.keys, name, clock);
-      context.keys.invalidate();
-      documents.invalidate();
+      keysChanged();
       return key;
     },
+    keysChanged,
   };
 }

@@ -83,6 +83,7 @@ export { asymmetricAlgorithms } from './clients/client-assertion.js';
 export { declarativeScopeMapping } from './scopes/declarative-scope-mapping.js';
 export type { Hooks, ScopePolicyContext } from './hooks.js';
 export { rotateKey } from './keys/rotate-key.js';
+export { revokeGrant } from './grants/revoke-grant.js';
 
 export { createKeyRecord } from './keys/generate-key.js';
 export { digestToken, randomToken } from './tokens/opaque-token.js';
