@@ -34,6 +34,10 @@ function acceptedTags(acceptLanguage: string): string[] {
  * The language of a page. OIDC Core §3.1.2.1: `ui_locales` is a space-separated list of BCP 47
  * tags in order of preference, and the first supported one wins; without one, the browser's
  * Accept-Language (RFC 9110 §12.5.4) decides; then English.
+ * @example
+ * negotiateLocale('fr-CA de-AT', undefined); // 'de'
+ * negotiateLocale(undefined, 'en-US;q=0.5, de;q=0.9'); // 'de'
+ * negotiateLocale('ja', 'fr'); // 'en'
  */
 export function negotiateLocale(uiLocales: string | undefined, acceptLanguage: string | undefined): Locale {
   for (const tag of uiLocales?.split(' ') ?? []) {

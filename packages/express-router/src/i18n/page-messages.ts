@@ -1,4 +1,9 @@
-/** Scopes whose built-in wording (`builtInScopeMappings` of `@gatehouse/core`) the catalogs translate. */
+/**
+ * Scopes whose built-in wording (`builtInScopeMappings` of `@gatehouse/core`) the catalogs translate.
+ * @example
+ * const scope: BuiltInScope = 'offline_access';
+ * pageMessages.de.scopes[scope]; // 'Zugriff, während Sie abwesend sind'
+ */
 export type BuiltInScope = 'openid' | 'profile' | 'email' | 'offline_access' | 'entitlements';
 
 /**
@@ -6,6 +11,10 @@ export type BuiltInScope = 'openid' | 'profile' | 'email' | 'offline_access' | '
  * a missing or misspelt key in any language fails the type check. Messages are text without
  * markup; the functions only fill in their arguments, so pass escaped values where the result goes
  * into HTML.
+ * @example
+ * function renderBye(locale: Locale, messages: PageMessages = pageMessages[locale]): string {
+ *   return renderPage(messages.logout.signedOutTitle, `<h1>${messages.logout.signedOutHeading}</h1>`, locale);
+ * }
  */
 export interface PageMessages {
   readonly consent: {

@@ -35,6 +35,8 @@ export const pageCsp = "default-src 'none'; style-src 'unsafe-inline'; frame-anc
 /**
  * The page shell every Gatehouse page shares; `body` must already be escaped, `title` is text.
  * `locale` becomes the page's `lang` (WCAG 3.1.1), so screen readers speak the right language.
+ * @example
+ * writeHtml(res, 200, renderPage('Hallo', `<h1>Hallo ${escapeHtml(name)}</h1>`, 'de'), pageCsp);
  */
 export function renderPage(title: string, body: string, locale: Locale = defaultLocale): string {
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${style}</style></head><body><main>${body}</main></body></html>`;
