@@ -7,7 +7,6 @@ import { prismaStores } from '@gatehouse/prisma-store';
 import { createPostgresDatabase, type TestDatabase } from '@gatehouse/prisma-store/testing';
 import type { ApplicationView, UserView } from '../../src/admin/index.js';
 import type { KeyRotation } from '../../src/admin/rotate-keys.js';
-import type { SeedSummary } from '../../src/seed/apply-seed.js';
 import { postgresUrl } from '../backend-e2e.js';
 import { Browser } from '../browser.js';
 import { startProvider, type RunningProvider } from '../provider-harness.js';
@@ -16,6 +15,7 @@ import { clientCredentials, gatehouseJson, runGatehouse } from './run-gatehouse.
 const secretKey = 'cli-postgres-secret-key-0123456789abcdefghij';
 const callback = 'http://127.0.0.1:8765/cb';
 type Created = ApplicationView & { readonly client_secret?: string };
+type AppliedSeed = { readonly applications: readonly { slug: string; client_id: string; client_secret?: string }[]; readonly users: readonly string[] };
 
 // The CLI writes through the same stores the server reads: every change made here is checked
 // through a provider running on the same PostgreSQL database.
@@ -173,14 +173,20 @@ describeRequiring('gatehouse CLI on PostgreSQL, seen by a running provider', ser
       const run = await runGatehouse(['seed', 'apply', seedFile, '--json'], env);
       expect(run.code).toBe(0);
       expect(run.stderr.trim().split('\n')).toEqual(['[1/4] key sig', '[2/4] user carol', '[3/4] application signed', '[4/4] application also-signed']);
-      const summary = JSON.parse(run.stdout) as SeedSummary;
-      const signed = summary.applications.find((app) => app.slug === 'signed')!;
-      expect(signed.generatedSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect((await clientCredentials(provider.baseUrl, 'signed-client', signed.generatedSecret!)).status).toBe(200);
-      // Idempotent: nothing is generated again.
-      const again = await gatehouseJson<SeedSummary>(['seed', 'apply', seedFile], env);
-      expect(again.applications.every((app) => app.generatedSecret === undefined)).toBe(true);
-      expect((await clientCredentials(provider.baseUrl, 'signed-client', signed.generatedSecret!)).status).toBe(200);
+      const summary = JSON.parse(run.stdout) as AppliedSeed;
+      expect(summary).toEqual({
+        applications: [
+          { slug: 'signed', client_id: 'signed-client', client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) },
+          { slug: 'also-signed', client_id: 'also-signed-client', client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) },
+        ],
+        users: ['carol'],
+      });
+      const secret = summary.applications[0]!.client_secret!;
+      expect((await clientCredentials(provider.baseUrl, 'signed-client', secret)).status).toBe(200);
+      // Idempotent: nothing is generated again, and the secret stays.
+      const again = await gatehouseJson<AppliedSeed>(['seed', 'apply', seedFile], env);
+      expect(again.applications.map((app) => Object.keys(app))).toEqual([['slug', 'client_id'], ['slug', 'client_id']]);
+      expect((await clientCredentials(provider.baseUrl, 'signed-client', secret)).status).toBe(200);
     });
 
     it('key rotate rotates the keys applications sign with, reporting progress, and the JWKS publishes both versions', async () => {

@@ -29,6 +29,10 @@ export function seedCommands(program: Command, context: CliContext): void {
           ? ['Generated client secrets, shown once, store them now:', formatTable(secrets.map((app) => [app.slug, app.clientId, app.generatedSecret!]), ['SLUG', 'CLIENT_ID', 'CLIENT_SECRET'])]
           : []),
       ];
-      context.print(summary, human.join('\n'));
+      const json = {
+        applications: summary.applications.map((app) => ({ slug: app.slug, client_id: app.clientId, ...(app.generatedSecret ? { client_secret: app.generatedSecret } : {}) })),
+        users: summary.users,
+      };
+      context.print(json, human.join('\n'));
     });
 }
