@@ -1,6 +1,5 @@
 // Keys (public halves only; generate, rotate, retire), the audit trail (filters, paging, newest
 // first) and the read-only scope mappings, through the management API.
-import { decodeProtectedHeader } from 'jose';
 import { startProvider, type RunningProvider } from '../provider-harness.js';
 import { accessToken, admin, apiAs, apiSeed } from './api.fixtures.js';
 
@@ -49,7 +48,7 @@ describe('keys', () => {
     expect(rotated.body.kid).not.toBe(before.kid);
     expect(await jwksKids()).toEqual(expect.arrayContaining([before.kid, rotated.body.kid]));
     const token = await accessToken(provider.baseUrl, admin, 'openid gatehouse:api');
-    expect(decodeProtectedHeader(token).kid).toBe(rotated.body.kid);
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid).toBe(rotated.body.kid);
     const versions = (await api('GET', '/api/v1/keys')).body.items.filter((key: { name: string }) => key.name === 'default');
     expect(versions.map((key: { kid: string; current: boolean }) => [key.kid, key.current])).toEqual([[rotated.body.kid, true], [before.kid, false]]);
 
