@@ -2,8 +2,9 @@
 // so every audit event too) captured while real flows run against it — the code flow with PKCE
 // through the login and consent pages, refresh, client_credentials with a secret (Basic and post),
 // a wrong client secret, introspection, userinfo, revocation, the device flow, a wrong password,
-// app passwords, RP-initiated logout with an id_token_hint — holds one request line per request
-// with its request id, and none of the passwords, secrets, codes or tokens that went by.
+// app passwords, RP-initiated logout with an id_token_hint, management API calls that create or
+// take secrets — holds one request line per request with its request id, and none of the
+// passwords, secrets, codes or tokens that went by.
 import { Writable } from 'node:stream';
 import * as client from 'openid-client';
 import { providerLogger } from '../../src/observability/provider-logger.js';
@@ -12,6 +13,7 @@ import { callback, secretOf, seedApplication } from '../oidc-flow.js';
 import { startProvider, type RunningProvider } from '../provider-harness.js';
 
 const alice = { username: 'alice', password: 'Alice-Password-42!' };
+const adminAppPassword = 'admin-app-password-0123456789abcdef';
 const wrongPassword = 'Not-Alices-Password-77?';
 const appPassword = 'deploy-bot-app-password-0123456789';
 const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -29,6 +31,9 @@ const secrets = new Map<string, string>([
   ['alice password', alice.password],
   ['wrong password', wrongPassword],
   ['app password', appPassword],
+  ['admin app password', adminAppPassword],
+  ['password set through the API', 'Carol-Password-0123!'],
+  ['password changed through the API', 'Carol-Password-4567?'],
   ['app password as a base64 client secret', Buffer.from(`deploy-bot:${appPassword}`).toString('base64')],
   ['rp client secret', secretOf('rp')],
   ['tv client secret', secretOf('tv')],
@@ -43,8 +48,10 @@ const remember = (what: string, value: string | undefined) => {
 let provider: RunningProvider;
 beforeAll(async () => {
   const seed = {
+    groups: [{ name: 'admins' }],
     users: [
       { ...alice, name: 'Alice Liddell', email: 'alice@example.com', email_verified: true },
+      { username: 'ada', password: 'Ada-Password-0123!', name: 'Ada', groups: ['admins'], app_passwords: [{ name: 'cli', token: adminAppPassword }] },
       { username: 'deploy-bot', name: 'Deploy bot', type: 'service_account', app_passwords: [{ name: 'ci', token: appPassword }] },
     ],
     keys: [{ name: 'ec', alg: 'ES256' }],
@@ -56,6 +63,7 @@ beforeAll(async () => {
       }),
       seedApplication('tv', { signing_key: 'ec', scopes: ['openid', 'profile', 'offline_access'] }),
       seedApplication('m2m', { signing_key: 'ec' }),
+      seedApplication('console', { signing_key: 'ec', scopes: ['openid', 'gatehouse:api'] }),
     ],
   };
   provider = await startProvider(seed, {}, { logger: providerLogger('trace', logStream) });
@@ -158,9 +166,32 @@ async function runFlows(): Promise<void> {
   const signedOut = await browser.get(endSession);
   expect(signedOut.status).toBe(302);
   answered.push({ what: 'end-session', requestId: signedOut.headers.get('x-request-id') });
-  // The session cookie of that browser is a bearer credential too.
-  const cookies = await browser.get(`${provider.baseUrl}/`);
-  await cookies.arrayBuffer();
+  // The home page: one of the provider's own routes.
+  const home = await person.get(`${provider.baseUrl}/`);
+  expect(home.status).toBe(200);
+  await home.arrayBuffer();
+
+  // The management API: secrets it generates (client secrets, app password tokens) and takes (passwords).
+  const admin = await json(await form('/application/o/token/', { grant_type: 'password', client_id: 'console-client', username: 'ada', password: adminAppPassword, scope: 'gatehouse:api' }));
+  const adminToken = remember('management API token', admin.body['access_token']);
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${provider.baseUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    const answer = { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as Record<string, any>, requestId: res.headers.get('x-request-id') };
+    expect(answer.status).toBeLessThan(300);
+    return answer;
+  };
+  const created = await api('POST', '/applications', { slug: 'wiki', name: 'Wiki', client_id: 'wiki-client', redirect_uris: [{ matching_mode: 'strict', url: callback }] });
+  remember('generated client secret', created.body['client_secret']);
+  answered.push({ what: 'management API', requestId: created.requestId });
+  remember('rotated client secret', (await api('POST', '/applications/wiki/rotate-secret')).body['client_secret']);
+  await api('POST', '/users', { username: 'carol', name: 'Carol', password: secrets.get('password set through the API') });
+  await api('PUT', '/users/carol/password', { password: secrets.get('password changed through the API') });
+  remember('generated app password', (await api('POST', '/users/carol/app-passwords', { name: 'laptop' })).body['token']);
 }
 
 /** The log as JSON lines, once every request line and queued audit event has been written. */
@@ -203,6 +234,7 @@ describe('the provider log of a full set of flows', () => {
     expect(byId('revocation')).toMatchObject({ endpoint: 'revocation', status: 200, clientId: 'rp-client' });
     expect(byId('wrong password')).toMatchObject({ endpoint: '/login', method: 'POST', status: 401, outcome: 'access_denied' });
     expect(byId('end-session')).toMatchObject({ endpoint: 'end_session', status: 302, outcome: 'ok' });
+    expect(byId('management API')).toMatchObject({ endpoint: '/api/v1/applications', method: 'POST', status: 201, outcome: 'ok' });
     const endpoints = new Set(requestLines.map((line) => line['endpoint']));
     for (const endpoint of ['discovery', 'authorize', 'authorize_resume', 'authorize_consent', 'token', 'userinfo', 'device_authorization', 'device_verification', 'device_consent', '/login', '/']) {
       expect(endpoints).toContain(endpoint);
@@ -212,7 +244,7 @@ describe('the provider log of a full set of flows', () => {
 
   it('logs the audit events with their request ids, the failed login among them', () => {
     const events = lines.filter((line) => line['event'] !== undefined).map((line) => line['event'] as Record<string, any>);
-    expect(events.map((event) => event['action'])).toEqual(expect.arrayContaining(['login', 'login_failed', 'authorize_application', 'token_issued', 'token_revoked', 'logout']));
+    expect(events.map((event) => event['action'])).toEqual(expect.arrayContaining(['login', 'login_failed', 'authorize_application', 'token_issued', 'token_revoked', 'logout', 'admin_operation']));
     const issued = events.find((event) => event['action'] === 'token_issued' && event['context']['grantType'] === 'client_credentials');
     expect(issued!['requestId']).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
   });
