@@ -2,9 +2,10 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '@gatehouse/core';
-import { pino, type Logger } from 'pino';
+import type { LevelWithSilent, Logger } from 'pino';
 import { answerClientErrors } from '../src/client-errors.js';
 import { createProvider, type Provider, type ProviderOptions } from '../src/create-provider.js';
+import { providerLogger } from '../src/observability/provider-logger.js';
 import { seedSchema } from '../src/seed/seed-schema.js';
 
 export interface RunningProvider extends Provider {
@@ -19,7 +20,7 @@ export interface StartOptions {
   /** Another instance's URL, to run a second instance behind the same public URL (as behind a load balancer). */
   readonly publicUrl?: string;
   readonly clock?: Clock;
-  /** The provider's logger; a silent one (or TEST_LOG_LEVEL's) when absent. */
+  /** The provider's logger; the provider's own (redacting) at TEST_LOG_LEVEL, silent by default, when absent. */
   readonly logger?: Logger;
   /** The bearer token `GET /metrics` requires. */
   readonly metricsToken?: string;
@@ -46,7 +47,7 @@ export async function startProvider(
     publicUrl,
     secretKey: 'test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz',
     seed: seedSchema.parse(seed),
-    logger: options.logger ?? pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
+    logger: options.logger ?? providerLogger((process.env['TEST_LOG_LEVEL'] ?? 'silent') as LevelWithSilent),
     ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...storage,
