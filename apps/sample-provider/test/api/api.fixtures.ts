@@ -1,5 +1,6 @@
 // The seed, people and HTTP helpers of the management API tests: an admin (ada, in `admins`), a
 // member who is not one (bob), and an application that may ask for gatehouse:api.
+import * as client from 'openid-client';
 import { apiRoutes } from '../../src/api/index.js';
 import { Browser } from '../browser.js';
 
@@ -100,4 +101,29 @@ export async function signedInBrowser(baseUrl: string, person: { readonly userna
   const res = await browser.submit(form!, { username: person.username, password: person.password });
   if (res.status !== 302 && res.status !== 303) throw new Error(`login of ${person.username} failed: ${res.status}`);
   return browser;
+}
+
+/**
+ * `person` signs in and consents in a browser; the console application redeems the code: a grant
+ * with an access and a refresh token.
+ */
+export async function authorizeInBrowser(
+  baseUrl: string,
+  person: { readonly username: string; readonly password: string },
+  browser = new Browser(),
+): Promise<{ readonly access_token: string; readonly refresh_token: string }> {
+  const verifier = client.randomPKCECodeVerifier();
+  const authorize = new URL(`${baseUrl}/application/o/authorize/`);
+  for (const [name, value] of Object.entries({
+    client_id: 'console-client', redirect_uri: callback, response_type: 'code', scope: 'openid profile offline_access',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+  })) authorize.searchParams.set(name, value);
+  const { callback: returned } = await browser.signInAndConsent(authorize.href, callback, person);
+  const res = await fetch(`${baseUrl}/application/o/token/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`console-client:${consoleSecret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: returned.searchParams.get('code')!, redirect_uri: callback, code_verifier: verifier }),
+  });
+  if (res.status !== 200) throw new Error(`code exchange failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { access_token: string; refresh_token: string };
 }

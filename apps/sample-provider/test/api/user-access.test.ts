@@ -1,9 +1,8 @@
 // What a user has handed out, through the management API: app passwords (tokens shown once),
 // remembered consents and grants, each revocable, with their tokens dying with them.
-import * as client from 'openid-client';
 import { Browser } from '../browser.js';
 import { startProvider, type RunningProvider } from '../provider-harness.js';
-import { accessToken, admin, apiAs, apiSeed, callback, consoleSecret, member } from './api.fixtures.js';
+import { accessToken, admin, apiAs, apiSeed, authorizeInBrowser, callback, consoleSecret, member } from './api.fixtures.js';
 
 let provider: RunningProvider;
 let api: ReturnType<typeof apiAs>;
@@ -16,24 +15,6 @@ beforeAll(async () => {
 afterAll(() => provider.close());
 
 const basic = `Basic ${Buffer.from(`console-client:${consoleSecret}`).toString('base64')}`;
-
-/** Bob signs in and consents in a browser; the console redeems the code: a grant with an access and a refresh token. */
-async function bobAuthorizes(browser = new Browser()): Promise<{ access_token: string; refresh_token: string }> {
-  const verifier = client.randomPKCECodeVerifier();
-  const authorize = new URL(`${provider.baseUrl}/application/o/authorize/`);
-  for (const [name, value] of Object.entries({
-    client_id: 'console-client', redirect_uri: callback, response_type: 'code', scope: 'openid profile offline_access',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  })) authorize.searchParams.set(name, value);
-  const { callback: returned } = await browser.signInAndConsent(authorize.href, callback, member);
-  const res = await fetch(`${provider.baseUrl}/application/o/token/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code: returned.searchParams.get('code')!, redirect_uri: callback, code_verifier: verifier }),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { access_token: string; refresh_token: string };
-}
 
 const userinfoStatus = async (token: string) => (await fetch(`${provider.baseUrl}/application/o/userinfo/`, { headers: { authorization: `Bearer ${token}` } })).status;
 const refreshStatus = async (token: string) =>
@@ -71,7 +52,7 @@ describe('app passwords', () => {
 describe('consents', () => {
   it('lists the consents of a user and revokes one: the next authorization asks again', async () => {
     const browser = new Browser();
-    await bobAuthorizes(browser);
+    await authorizeInBrowser(provider.baseUrl, member, browser);
     const consents = await api('GET', '/api/v1/users/bob/consents');
     expect(consents.body.items).toEqual([{ application: 'console', scopes: ['openid', 'profile', 'offline_access'], expires_at: null }]);
 
@@ -90,8 +71,8 @@ describe('consents', () => {
 
 describe('grants', () => {
   it('lists the live grants of a user, newest first, and revokes one with its access and refresh tokens', async () => {
-    const older = await bobAuthorizes();
-    const newer = await bobAuthorizes();
+    const older = await authorizeInBrowser(provider.baseUrl, member);
+    const newer = await authorizeInBrowser(provider.baseUrl, member);
     const listed = await api('GET', '/api/v1/users/bob/grants');
     expect(listed.body.items.length).toBeGreaterThanOrEqual(2);
     expect(listed.body.items[0]).toMatchObject({ application: 'console', scopes: ['openid', 'profile', 'offline_access'] });
