@@ -13,6 +13,7 @@ export { userView } from './user-view.js';
 export type { UserView } from './user-view.js';
 export type { UserSettings, UserSettingsInput } from './user-settings.js';
 export { appPasswordSettingsSchema } from './app-password-settings.js';
+export { epochSecondsSchema } from './epoch-seconds.js';
 export type { AppPasswordSettings, AppPasswordSettingsInput } from './app-password-settings.js';
 export { requireApplication } from './require-application.js';
 export { requireUser } from './require-user.js';

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@gatehouse/core';
 import { z } from 'zod';
+import { epochSecondsSchema } from '../admin/index.js';
 import { defineRoute, type ApiRoute } from './api-route.js';
 import { pageFrom, pageQuerySchema, pageSchema, readCursor } from './page.js';
 
@@ -13,7 +14,8 @@ const eventSchema = z.object({
   context: z.record(z.string(), z.unknown()),
 });
 
-const epochSeconds = z.coerce.number().int().min(0);
+// Query strings are text: the same bounds as epochSecondsSchema, after conversion.
+const epochSeconds = z.coerce.number().int().min(epochSecondsSchema.minValue ?? 0).max(epochSecondsSchema.maxValue ?? Number.MAX_SAFE_INTEGER);
 const eventQuery = pageQuerySchema.extend({
   action: z.string().min(1).max(100).optional(),
   user_id: z.string().min(1).max(256).optional(),

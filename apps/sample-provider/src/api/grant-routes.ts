@@ -1,6 +1,6 @@
 import { revokeGrant } from '@gatehouse/core';
 import { z } from 'zod';
-import { requireUser } from '../admin/index.js';
+import { epochSecondsSchema, requireUser } from '../admin/index.js';
 import { ApiError } from './api-error.js';
 import { defineRoute, type ApiRoute } from './api-route.js';
 import { applicationSlugs } from './application-slugs.js';
@@ -15,7 +15,7 @@ const grantSchema = z.object({
   auth_time: z.int().describe('When the user authenticated, epoch seconds.'),
 });
 
-const position = z.object({ createdAt: z.int(), id: z.string() });
+const position = z.object({ createdAt: epochSecondsSchema, id: z.string() });
 
 /**
  * The grants of a user (an authorization and every token minted from it): list the live ones,

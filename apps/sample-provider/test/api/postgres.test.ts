@@ -78,6 +78,23 @@ describeRequiring('the management API on PostgreSQL', serviceAt(postgresUrl), ()
     expect(userinfo.status).toBe(401);
   });
 
+  it.each([
+    ['a validity beyond a 32-bit column', 'POST', '/api/v1/applications', { slug: 'big', name: 'Big', client_id: 'big', signing_key: 'default', access_token_validity: 99_999_999_999 }],
+    ['an app password expiry beyond any date', 'POST', '/api/v1/users/bob/app-passwords', { name: 'far', expires_at: 9_007_199_254_740_991 }],
+  ])('refuses %s with 400, not a database error', async (_case, method, path, body) => {
+    const res = await api(method, path, { body });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+  });
+
+  it.each([
+    ['events since a time beyond any date', '/api/v1/events', { since: '99999999999999' }],
+    ['a forged grant cursor beyond any date', '/api/v1/users/bob/grants', { cursor: Buffer.from(JSON.stringify({ createdAt: 9_007_199_254_740_991, id: 'x' })).toString('base64url') }],
+  ])('refuses %s with 400, not a database error', async (_case, path, query) => {
+    const res = await api('GET', path, { query });
+    expect(res.status).toBe(400);
+  });
+
   it('lists audit events newest first with filters', async () => {
     const events = await api('GET', '/api/v1/events', { query: { action: 'admin_operation', limit: '2' } });
     expect(events.body.items).toHaveLength(2);
