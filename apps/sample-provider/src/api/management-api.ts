@@ -7,6 +7,7 @@ import { ApiError, toApiError } from './api-error.js';
 import type { ApiRoute } from './api-route.js';
 import { apiRoutes } from './api-routes.js';
 import { authenticateAdministrator } from './authenticate-administrator.js';
+import { nulCharacterPath } from './nul-character-path.js';
 import { writeApiError } from './write-api-error.js';
 
 export interface ManagementApiOptions {
@@ -38,6 +39,8 @@ function readJson(req: Request, res: Response): Promise<unknown> {
 }
 
 function check<S extends z.ZodType>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): z.output<S> {
+  const nul = nulCharacterPath(value, where);
+  if (nul !== null) throw new ApiError(400, 'invalid_request', `${nul}: no NUL characters`, [{ path: nul, message: 'no NUL characters' }]);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message }));

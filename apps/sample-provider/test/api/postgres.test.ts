@@ -95,6 +95,17 @@ describeRequiring('the management API on PostgreSQL', serviceAt(postgresUrl), ()
     expect(res.status).toBe(400);
   });
 
+  it.each([
+    ['a NUL in a body string', 'POST', '/api/v1/users', { body: { username: 'nul\u0000user' } }, 'body.username'],
+    ['a NUL in JSON attributes', 'PATCH', '/api/v1/users/bob', { body: { attributes: { note: 'a\u0000b' } } }, 'body.attributes.note'],
+    ['a NUL in a path parameter', 'GET', '/api/v1/users/bob%00', {}, 'path.username'],
+    ['a NUL in a query parameter', 'GET', '/api/v1/users', { query: { search: 'b\u0000' } }, 'query.search'],
+  ])('refuses %s with 400 naming it', async (_case, method, path, options, issuePath) => {
+    const res = await api(method, path, options);
+    expect(res.status).toBe(400);
+    expect(res.body.issues).toEqual([{ path: issuePath, message: 'no NUL characters' }]);
+  });
+
   it('lists audit events newest first with filters', async () => {
     const events = await api('GET', '/api/v1/events', { query: { action: 'admin_operation', limit: '2' } });
     expect(events.body.items).toHaveLength(2);
