@@ -25,6 +25,13 @@ const withSecretSchema = z.object({
 
 export const slugParams = z.object({ slug: z.string().min(1).max(200) });
 
+/**
+ * Writers of applications take turns (across processes on PostgreSQL): a check for a slug or
+ * client_id in use and the write after it must not interleave with another's, or the unique
+ * index would refuse the second write with a database error instead of a 409.
+ */
+export const applicationsLock = { exclusive: 'gatehouse:applications' } as const;
+
 const withSecret = ({ application, clientSecret }: RegisteredApplication) => ({
   application: applicationView(application),
   ...(clientSecret !== undefined ? { client_secret: clientSecret } : {}),
@@ -58,7 +65,7 @@ export const applicationRoutes: readonly ApiRoute[] = [
     body: applicationSettingsSchema,
     status: 201,
     response: withSecretSchema,
-    handle: async ({ body, api }) => withSecret(await registerApplication(api.stores, body)),
+    handle: async ({ body, api }) => withSecret(await api.stores.transaction((tx) => registerApplication(tx, body), applicationsLock)),
   }),
   defineRoute({
     method: 'get',
@@ -80,7 +87,7 @@ export const applicationRoutes: readonly ApiRoute[] = [
     body: applicationPatchSchema,
     response: withSecretSchema,
     handle: async ({ params, body, api }) =>
-      withSecret(await api.stores.transaction((tx) => updateApplication(tx, params.slug, body), { exclusive: `gatehouse:application:${params.slug}` })),
+      withSecret(await api.stores.transaction((tx) => updateApplication(tx, params.slug, body), applicationsLock)),
   }),
   defineRoute({
     method: 'post',

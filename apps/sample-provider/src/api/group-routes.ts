@@ -3,7 +3,7 @@ import { addUserToGroup, requireUser, userView } from '../admin/index.js';
 import { ApiError } from './api-error.js';
 import { defineRoute, type ApiContext, type ApiRoute } from './api-route.js';
 import { pageFrom, pageOf, pageQuerySchema, pageSchema, readCursor } from './page.js';
-import { usernameParams, userViewSchema } from './user-routes.js';
+import { userLock, usernameParams, userViewSchema } from './user-routes.js';
 
 const groupName = z.string().trim().min(1).max(256);
 const groupSchema = z.object({ name: groupName });
@@ -76,7 +76,7 @@ export const groupRoutes: readonly ApiRoute[] = [
     params: membershipParams,
     response: userViewSchema,
     handle: async ({ params, api }) =>
-      userView(await api.stores.transaction((tx) => addUserToGroup(tx, params.username, params.name), { exclusive: `gatehouse:user:${params.username}` })),
+      userView(await api.stores.transaction((tx) => addUserToGroup(tx, params.username, params.name), userLock(params.username))),
   }),
   defineRoute({
     method: 'delete',
@@ -92,7 +92,7 @@ export const groupRoutes: readonly ApiRoute[] = [
           if (!user.groups.includes(params.name)) throw new ApiError(404, 'not_found', `${params.username} is not a member of ${params.name}`);
           await tx.users.save({ ...user, groups: user.groups.filter((group) => group !== params.name) });
         },
-        { exclusive: `gatehouse:user:${params.username}` },
+        userLock(params.username),
       ),
   }),
 ];

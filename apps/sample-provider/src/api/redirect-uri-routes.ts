@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requireApplication, updateApplication } from '../admin/index.js';
 import { ApiError } from './api-error.js';
 import { defineRoute, type ApiContext, type ApiRoute } from './api-route.js';
-import { slugParams } from './application-routes.js';
+import { applicationsLock, slugParams } from './application-routes.js';
 import { pageOf, pageQuerySchema, pageSchema } from './page.js';
 
 // RFC 6749 §3.1.2 / OAuth 2.1 §7.5.1: script and data URLs are never places to send a code to.
@@ -37,7 +37,7 @@ const removalQuery = z.object({
 
 const sameUri = (a: Pick<RedirectUri, 'url' | 'type'>) => (b: Pick<RedirectUri, 'url' | 'type'>) => a.url === b.url && a.type === b.type;
 
-/** Reads and rewrites the list in one unit of work, one writer per application at a time. */
+/** Reads and rewrites the list in one unit of work, one writer of applications at a time. */
 function changeRedirectUris(api: ApiContext, slug: string, change: (current: RedirectUri[]) => RedirectUri[]) {
   return api.stores.transaction(
     async (tx) => {
@@ -45,7 +45,7 @@ function changeRedirectUris(api: ApiContext, slug: string, change: (current: Red
       const current = application.redirectUris.map((uri) => ({ matching_mode: uri.matchingMode, url: uri.url, type: uri.type }));
       await updateApplication(tx, slug, { redirect_uris: change(current) });
     },
-    { exclusive: `gatehouse:application:${slug}` },
+    applicationsLock,
   );
 }
 

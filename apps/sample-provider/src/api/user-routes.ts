@@ -20,6 +20,9 @@ export const userViewSchema = z.object({
 
 export const usernameParams = z.object({ username: z.string().min(1).max(256) });
 
+/** Writers of one user take turns: a read-modify-write (or a check for the name in use) must not interleave with another. */
+export const userLock = (username: string) => ({ exclusive: `gatehouse:user:${username}` });
+
 const { name, email, email_verified, groups, attributes, is_active } = userSettingsSchema.shape;
 // Each field optional and without its default: what is left out stays as it is.
 const userPatchSchema = z.strictObject({
@@ -66,7 +69,7 @@ export const userRoutes: readonly ApiRoute[] = [
     body: userSettingsSchema.extend({ password: newPasswordSchema.optional() }),
     status: 201,
     response: userViewSchema,
-    handle: async ({ body, api }) => userView(await createUser(api.stores, body)),
+    handle: async ({ body, api }) => userView(await api.stores.transaction((tx) => createUser(tx, body), userLock(body.username))),
   }),
   defineRoute({
     method: 'get',
@@ -95,7 +98,7 @@ export const userRoutes: readonly ApiRoute[] = [
           const settings = parseInput(userSettingsSchema, { ...current, ...body });
           return userView(await putUser(tx, settings, user.id, user));
         },
-        { exclusive: `gatehouse:user:${params.username}` },
+        userLock(params.username),
       ),
   }),
   defineRoute({

@@ -106,6 +106,13 @@ describeRequiring('the management API on PostgreSQL', serviceAt(postgresUrl), ()
     expect(res.body.issues).toEqual([{ path: issuePath, message: 'no NUL characters' }]);
   });
 
+  it('registers one of many concurrent identical applications and users, and answers 409 to the others', async () => {
+    const statuses = async (path: string, body: unknown) =>
+      (await Promise.all(Array.from({ length: 8 }, () => api('POST', path, { body })))).map((res) => res.status).sort();
+    expect(await statuses('/api/v1/applications', { slug: 'race', name: 'Race', client_id: 'race-client', signing_key: 'default' })).toEqual([201, ...Array(7).fill(409)]);
+    expect(await statuses('/api/v1/users', { username: 'racer' })).toEqual([201, ...Array(7).fill(409)]);
+  });
+
   it('lists audit events newest first with filters', async () => {
     const events = await api('GET', '/api/v1/events', { query: { action: 'admin_operation', limit: '2' } });
     expect(events.body.items).toHaveLength(2);
