@@ -1,4 +1,4 @@
-import type { AuthorizationServer, Clock, ScopeMapping, Stores, User } from '@gatehouse/core';
+import type { AuthorizationServer, Clock, ScopeMapping, Stores } from '@gatehouse/core';
 import { z } from 'zod';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -11,8 +11,6 @@ export interface ApiContext {
   readonly clock: Clock;
   /** Every scope mapping the server knows, in the order they were configured (later ones win by name). */
   readonly scopeMappings: readonly ScopeMapping[];
-  /** The administrator making the request; null only on operations without authentication. */
-  readonly actor: User | null;
   readonly requestId: string;
   /** Where the API is served: `<PUBLIC_URL>/api/v1`. */
   readonly apiUrl: string;

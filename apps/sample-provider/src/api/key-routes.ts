@@ -62,9 +62,16 @@ export const keyRoutes: readonly ApiRoute[] = [
     status: 201,
     response: keySchema,
     async handle({ body, api }) {
-      if ((await api.stores.keys.findByName(body.name)).length > 0) throw new ApiError(409, 'conflict', `a key named ${body.name} exists already: rotate it instead`);
-      const record = await createKeyRecord({ name: body.name, alg: body.alg, now: api.clock.now() });
-      await api.stores.keys.save(record);
+      // One generator of a name at a time: two concurrent requests must not both add a first version.
+      const record = await api.stores.transaction(
+        async (tx) => {
+          if ((await tx.keys.findByName(body.name)).length > 0) throw new ApiError(409, 'conflict', `a key named ${body.name} exists already: rotate it instead`);
+          const created = await createKeyRecord({ name: body.name, alg: body.alg, now: api.clock.now() });
+          await tx.keys.save(created);
+          return created;
+        },
+        { exclusive: 'gatehouse:keys' },
+      );
       api.server.keysChanged();
       return keyView(record, true);
     },

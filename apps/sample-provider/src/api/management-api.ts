@@ -70,7 +70,6 @@ function handlerOf(route: ApiRoute, options: ManagementApiOptions, apiUrl: strin
         server: options.server,
         clock: options.clock,
         scopeMappings,
-        actor,
         requestId,
         apiUrl,
         sessionCookie: options.sessionCookie,
