@@ -3,4 +3,4 @@ export { managementApi } from './management-api.js';
 export type { ManagementApiOptions } from './management-api.js';
 export { apiRoutes } from './api-routes.js';
 export type { ApiRoute } from './api-route.js';
-export { apiScope, apiScopeMapping } from './api-scope.js';
+export { apiScopeMapping } from './api-scope.js';
