@@ -15,6 +15,7 @@ const esmOnly = [
   'universal-user-agent',
   'before-after-hook',
   'content-type',
+  '@seriousme[+/]openapi-schema-validator',
 ];
 
 /** @param {string} dir @param {string} name */

@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document of the management API: well formed, and describing exactly the
 // operations the router serves (both come from the same route table).
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { apiRoutes } from '../../src/api/index.js';
 import { startProvider, type RunningProvider } from '../provider-harness.js';
 import { accessToken, admin, apiSeed } from './api.fixtures.js';
@@ -35,6 +36,11 @@ describe('the OpenAPI document', () => {
     expect(document['info']).toMatchObject({ title: expect.any(String), version: expect.any(String) });
     expect(document['servers']).toEqual([{ url: `${provider.publicUrl}/api/v1` }]);
     expect(Object.keys(document['components']['securitySchemes']).sort()).toEqual(['bearer', 'csrf', 'session']);
+  });
+
+  it('passes the OpenAPI Initiative 3.1 schema, schema objects included', async () => {
+    const result = await new Validator().validate(document);
+    expect(result).toEqual({ valid: true });
   });
 
   it('describes exactly the operations of the route table, each once, with unique operation ids', () => {
