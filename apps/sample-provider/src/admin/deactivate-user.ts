@@ -2,8 +2,10 @@ import type { Stores, User } from '@gatehouse/core';
 import { requireUser } from './require-user.js';
 
 /**
- * Deactivates the user: they can no longer sign in, and their codes, refresh tokens, device codes
- * and app passwords stop yielding tokens (the grants check `isUsable`).
+ * Deactivates the user: they can no longer sign in, their codes, refresh tokens, device codes and
+ * app passwords stop yielding tokens, and introspection and userinfo treat their access tokens as
+ * inactive (all of them check `isUsable`). A resource server that only checks JWT signatures
+ * offline accepts those tokens until they expire; `requireToken`'s introspection option closes that.
  *
  * @example
  * await deactivateUser(stores, 'bob');
