@@ -21,7 +21,7 @@ import {
   type SessionUser,
   type Stores,
 } from '@gatehouse/core';
-import { githubScopeMappings, oauthRouter, pageCsp, requestLocale, writeHtml, type RateLimitOptions } from '@gatehouse/express-router';
+import { githubScopeMappings, oauthRouter, pageCsp, requestLocale, supportedLocales, writeHtml, type RateLimitOptions } from '@gatehouse/express-router';
 import { renderHomePage, renderSiteErrorPage } from './login/pages.js';
 import { createLoginThrottle } from './login/login-throttle.js';
 import { loginRoutes } from './login/login-routes.js';
@@ -105,6 +105,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     codes: options.codes ?? memoryCodeCache({ clock }),
     clock,
     subjectSalt: options.secretKey,
+    uiLocales: [...supportedLocales],
     secretKey: options.secretKey,
     storeCacheSeconds: options.storeCacheSeconds ?? 0,
     scopeMappings,

@@ -72,3 +72,11 @@ describe('the home and not-found pages', () => {
     expect(await missing.text()).toContain('<h1>Nicht gefunden</h1><p>Unter dieser Adresse gibt es keine Seite.</p>');
   });
 });
+
+describe('discovery', () => {
+  it('advertises the languages the pages speak (OIDC Discovery §3 ui_locales_supported)', async () => {
+    const slug = seed.applications![0]!.slug;
+    const metadata = (await (await fetch(`${provider.baseUrl}/application/o/${slug}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(metadata['ui_locales_supported']).toEqual(['en', 'de']);
+  });
+});

@@ -13,6 +13,11 @@ export const settingsSchema = z.object({
   allowPlainPkce: z.boolean().default(defaults.allowPlainPkce),
   subjectSalt: z.string().min(1).default(defaults.subjectSalt),
   acr: z.string().min(1).default(defaults.acr),
+  /**
+   * The languages (BCP 47) the login, consent and device pages speak, advertised as
+   * `ui_locales_supported` (OIDC Discovery §3); unadvertised when absent.
+   */
+  uiLocales: z.array(z.string().regex(/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/, 'uiLocales must be BCP 47 language tags')).min(1).optional(),
   keyCacheSeconds: z.int().min(0).default(defaults.keyCacheSeconds),
   originCacheSeconds: z.int().min(0).default(defaults.originCacheSeconds),
   refreshTokenGraceSeconds: z.int().min(0).default(defaults.refreshTokenGraceSeconds),

@@ -75,6 +75,7 @@ async function metadata(context: Context, grants: GrantRegistry, application: Ap
     end_session_endpoint: urls.endSession,
     backchannel_logout_supported: true,
     backchannel_logout_session_supported: true,
+    ...(context.settings.uiLocales ? { ui_locales_supported: context.settings.uiLocales } : {}),
   };
 }
 
