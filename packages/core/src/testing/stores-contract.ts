@@ -325,6 +325,13 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         expect(await stores.users.findByUsername(user.username)).toEqual(user);
       });
 
+      it('reads group names back sorted and once each, whatever order they were saved in', async () => {
+        const id = unique('user');
+        const user = makeUser({ id, uuid: randomUUID(), username: `name-${id}`, groups: ['staff', 'admins', 'staff'] });
+        await stores.users.save(user);
+        expect((await stores.users.find(id))?.groups).toEqual(['admins', 'staff']);
+      });
+
       it('answers null for an unknown id or username', async () => {
         expect(await stores.users.find(unique('user'))).toBeNull();
         expect(await stores.users.findByUsername(unique('name'))).toBeNull();
