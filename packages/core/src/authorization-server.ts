@@ -25,6 +25,7 @@ import { createBackchannelLogout } from './logout/backchannel-logout.js';
 import type { EndSessionOutcome } from './logout/end-session-outcome.js';
 import { logoutSession, type LogoutSessionInput } from './logout/logout-session.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
+import { createLiveScopeMappings } from './scopes/live-scope-mappings.js';
 import { builtInScopeMappings, type ScopeMapping } from './scopes/scope-mapping.js';
 import type { ServerContext } from './server-context.js';
 import type { CodeCache } from './storage/code-cache.js';
@@ -39,7 +40,10 @@ export interface AuthorizationServerConfig extends SettingsInput {
   readonly stores: Stores;
   readonly codes: CodeCache;
   readonly clock?: Clock;
-  /** Mappings added to (or replacing, by scope name) the built-in openid/profile/email/offline_access/entitlements. */
+  /**
+   * Mappings added to (or replacing, by scope name) the built-in openid/profile/email/offline_access/entitlements.
+   * Those in `stores.scopeMappings` come on top (except for openid and offline_access): see `reloadScopeMappings`.
+   */
   readonly scopeMappings?: readonly ScopeMapping[];
   /** Extra token-endpoint grants, registered like the built-in ones. */
   readonly grants?: readonly TokenGrantHandler[];
@@ -84,6 +88,13 @@ export interface AuthorizationServer {
   rotateKey(name: string): Promise<KeyRecord>;
   /** Forgets the keys and published documents read so far: call after changing keys through the stores. */
   keysChanged(): void;
+  /**
+   * Reads `stores.scopeMappings` again, and republishes discovery documents if they changed. Call
+   * it once after creating the server (otherwise the first request that needs scope mappings
+   * waits for them) and after changing stored mappings in this process. Changes made by other
+   * processes are read in the background by the first request after `storeCacheSeconds`.
+   */
+  reloadScopeMappings(): Promise<void>;
   /** OIDC RP-Initiated Logout 1.0 at `/application/o/<slug>/end-session/`. */
   endSession(input: EndSessionInput): Promise<EndSessionOutcome>;
   /** The user's answer on the logout confirmation page. */
@@ -130,22 +141,37 @@ function withEventHook(stores: Stores, onEvent: Hooks['onEvent']): Stores {
 export function createAuthorizationServer(config: AuthorizationServerConfig): AuthorizationServer {
   const { stores, codes, clock = systemClock, scopeMappings = [], grants = [], hooks = {}, scheduler = systemScheduler, ...settingsInput } = config;
   const settings = resolveSettings(settingsInput);
+  const serverStores = withEventHook(withStoreCache(stores, clock, settings.storeCacheSeconds), hooks.onEvent);
+  // Published documents change with keys and applications: cached as long as key lists are.
+  const documents = createPublicDocuments(clock, settings.keyCacheSeconds);
+  const mappings = createLiveScopeMappings({
+    configured: [...builtInScopeMappings, ...scopeMappings],
+    store: stores.scopeMappings,
+    events: serverStores.events,
+    clock,
+    cacheSeconds: settings.storeCacheSeconds,
+    // discovery's scopes_supported and claims_supported come from the mappings.
+    onChange: () => documents.invalidate(),
+  });
   const context: ServerContext = {
     settings,
-    stores: withEventHook(withStoreCache(stores, clock, settings.storeCacheSeconds), hooks.onEvent),
+    stores: serverStores,
     codes,
     keys: createKeyRing(stores.keys, clock, settings.keyCacheSeconds),
     keySets: createKeySets(),
     clock,
-    scopeMappings: new Map([...builtInScopeMappings, ...scopeMappings].map((mapping) => [mapping.scope, mapping])),
+    scopeMappings: mappings.current,
     hooks,
     eventBuffer: createEventBuffer(stores.events, { clock, onRecorded: hooks.onEvent }),
   };
   const origins = createOriginRegistry(stores.applications, clock, settings.originCacheSeconds);
   const registry = createGrantRegistry(grants);
-  // Published documents change with keys and applications: cached as long as key lists are.
-  const documents = createPublicDocuments(clock, settings.keyCacheSeconds);
   const backchannel = createBackchannelLogout(context, scheduler);
+  // Only the endpoints that read scope mappings; the check costs a clock read once they are loaded.
+  const fresh = <T>(work: () => Promise<T>): Promise<T> => {
+    const loading = mappings.ensureFresh();
+    return loading ? loading.then(work) : work();
+  };
   const keysChanged = () => {
     context.keys.invalidate();
     documents.invalidate();
@@ -153,18 +179,18 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
   return {
     settings,
     stores: context.stores,
-    authorize: (input) => authorize(context, input),
-    resumeAuthorization: (input) => resumeAuthorization(context, input),
-    completeConsent: (input) => completeConsent(context, input),
-    token: (input) => token(context, registry, input),
-    userinfo: (input) => userinfo(context, input),
+    authorize: (input) => fresh(() => authorize(context, input)),
+    resumeAuthorization: (input) => fresh(() => resumeAuthorization(context, input)),
+    completeConsent: (input) => fresh(() => completeConsent(context, input)),
+    token: (input) => fresh(() => token(context, registry, input)),
+    userinfo: (input) => fresh(() => userinfo(context, input)),
     revoke: (input) => revocation(context, input),
     introspect: (input) => introspection(context, input),
     inspectAccessToken: (input) => inspectAccessToken(context, input),
     deviceAuthorization: (input) => deviceAuthorization(context, input),
-    deviceVerification: (input) => deviceVerification(context, input),
-    completeDeviceConsent: (input) => completeDeviceConsent(context, input),
-    discovery: (input) => discovery(context, registry, documents, input),
+    deviceVerification: (input) => fresh(() => deviceVerification(context, input)),
+    completeDeviceConsent: (input) => fresh(() => completeDeviceConsent(context, input)),
+    discovery: (input) => fresh(() => discovery(context, registry, documents, input)),
     jwks: (input) => jwks(context, documents, input),
     endSession: (input) => endSession(context, backchannel, input),
     confirmEndSession: (input) => confirmEndSession(context, backchannel, input),
@@ -178,5 +204,6 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
       return key;
     },
     keysChanged,
+    reloadScopeMappings: () => mappings.reload(),
   };
 }

@@ -77,10 +77,10 @@ export { sessionSid } from './logout/session-sid.js';
 
 export type { TokenGrantHandler, TokenRequest, TokenResponse } from './grants/token-grant-handler.js';
 export type { ScopeMapping, ScopeMappingContext } from './scopes/scope-mapping.js';
-export { builtInScopeMappings, specialScopes } from './scopes/scope-mapping.js';
+export { builtInScopeMappings, reservedScopes, specialScopes } from './scopes/scope-mapping.js';
 export { parseScope } from './scopes/scopes.js';
 export { asymmetricAlgorithms } from './clients/client-assertion.js';
-export { declarativeScopeMapping } from './scopes/declarative-scope-mapping.js';
+export { declarativeScopeMapping, isClaimPath } from './scopes/declarative-scope-mapping.js';
 export type { Hooks, ScopePolicyContext } from './hooks.js';
 export { rotateKey } from './keys/rotate-key.js';
 export { revokeGrant } from './grants/revoke-grant.js';
@@ -98,6 +98,7 @@ export type { AccessTokenRecord, AccessTokenRecordStore } from './storage/access
 export type { RefreshTokenRecord, RefreshTokenStore, Rotation } from './storage/refresh-token-store.js';
 export type { EncryptionAlgorithm, KeyRecord, KeyStore, SigningAlgorithm } from './storage/key-store.js';
 export type { AuditEvent, EventQuery, EventSink, RecordedEvent } from './storage/event-sink.js';
+export type { ScopeMappingStore, StoredScopeMapping } from './storage/scope-mapping-store.js';
 export { createEventBuffer } from './storage/event-buffer.js';
 export type { EventBuffer, EventBufferOptions } from './storage/event-buffer.js';
 export type { CodeCache, Consumed } from './storage/code-cache.js';

@@ -12,6 +12,7 @@ import { prismaEventSink } from './stores/event-sink.js';
 import { prismaGrantStore } from './stores/grant-store.js';
 import { prismaKeyStore } from './stores/key-store.js';
 import { prismaRefreshTokenStore } from './stores/refresh-token-store.js';
+import { prismaScopeMappingStore } from './stores/scope-mapping-store.js';
 import { prismaUserStore } from './stores/user-store.js';
 
 export interface PrismaStoresOptions {
@@ -34,6 +35,7 @@ function storesOn(db: Db, box: SecretBox, inTransaction: <T>(work: (tx: Db) => P
     accessTokens: failingFast(batched ? batchedAccessTokenRecordStore(db) : prismaAccessTokenRecordStore(db)),
     refreshTokens: failingFast(prismaRefreshTokenStore(db, { batchReads: batched })),
     keys: failingFast(prismaKeyStore(db, box)),
+    scopeMappings: failingFast(prismaScopeMappingStore(db)),
     events: failingFast(prismaEventSink(db)),
     transaction,
   };

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { applyMigrations, bundledMigrations, connectPostgres } from '../src/index.js';
 import { createPgliteDatabase, createPostgresDatabase, postgresUrl, type TestDatabase } from './test-database.js';
 
-const migrationNames = ['20261123000000_init', '20261123010000_key_versions_and_session_claims', '20261123020000_machine_clients', '20261124000000_grants_sid_index', '20261125000000_events_request_id_index', '20261126000000_audit_event_filters'];
+const migrationNames = ['20261123000000_init', '20261123010000_key_versions_and_session_claims', '20261123020000_machine_clients', '20261124000000_grants_sid_index', '20261125000000_events_request_id_index', '20261126000000_audit_event_filters', '20261203000000_scope_mappings'];
 
 describe('applyMigrations on PGlite', () => {
   it('applies pending migrations once and nothing the second time', async () => {
@@ -14,7 +14,7 @@ describe('applyMigrations on PGlite', () => {
     try {
       expect(await applyMigrations(database)).toEqual([]);
       const tables = await database.prisma.$queryRaw<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
-      expect(tables.map((t) => t.tablename)).toEqual(expect.arrayContaining(['applications', 'users', 'refresh_tokens', 'access_tokens', 'keys', 'events', '_prisma_migrations']));
+      expect(tables.map((t) => t.tablename)).toEqual(expect.arrayContaining(['applications', 'users', 'refresh_tokens', 'access_tokens', 'keys', 'events', 'scope_mappings', '_prisma_migrations']));
     } finally {
       await database.close();
     }

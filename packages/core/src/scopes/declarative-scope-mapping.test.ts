@@ -17,7 +17,7 @@ describe('declarativeScopeMapping', () => {
     expect(mapping.claimNames).toEqual(['login', 'teams', 'department', 'level', 'missing']);
   });
 
-  it.each(['user.passwordHash', 'user', 'username', 'account.username', 'user.__proto__'])('refuses the path %s', (path) => {
+  it.each(['user.passwordHash', 'user', 'username', 'account.username', 'user.__proto__', 'user.attributes.', 'user.attributes..department'])('refuses the path %s', (path) => {
     expect(() => declarativeScopeMapping('custom', 'Custom', { claim: path })).toThrow(/claim path/);
   });
 });

@@ -4,11 +4,17 @@ import type { ScopeMapping } from './scope-mapping.js';
 // The fields a claim may come from; never the password hash.
 const readableFields = new Set(['id', 'uuid', 'username', 'name', 'email', 'emailVerified', 'groups', 'attributes', 'type']);
 
+/**
+ * True when `path` names a readable field of the user, as `declarativeScopeMapping` reads it:
+ * `user.<id|uuid|username|name|email|emailVerified|groups|attributes|type>`, then any member names.
+ */
+export function isClaimPath(path: string): boolean {
+  const [root, field, ...rest] = path.split('.');
+  return root === 'user' && field !== undefined && readableFields.has(field) && rest.every((segment) => segment !== '');
+}
+
 function checkPath(path: string): void {
-  const [root, field] = path.split('.');
-  if (root !== 'user' || field === undefined || !readableFields.has(field)) {
-    throw new Error(`claim path ${path} must be user.<${[...readableFields].join('|')}>...`);
-  }
+  if (!isClaimPath(path)) throw new Error(`claim path ${path} must be user.<${[...readableFields].join('|')}>...`);
 }
 
 // A path names a field of the user: `user.username`, `user.groups`, `user.attributes.department`.

@@ -70,3 +70,9 @@ export const builtInScopeMappings: readonly ScopeMapping[] = [
 
 /** Scopes that are never granted by default: only when asked for by name. */
 export const specialScopes: ReadonlySet<string> = new Set(['gatehouse:api']);
+
+/**
+ * Built-in scopes that stored mappings (management API, seed file) may not replace or remove: the
+ * protocol depends on them (the ID token, refresh tokens). Code may still configure its own.
+ */
+export const reservedScopes: ReadonlySet<string> = new Set(['openid', 'offline_access']);

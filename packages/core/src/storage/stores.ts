@@ -6,6 +6,7 @@ import type { EventSink } from './event-sink.js';
 import type { GrantStore } from './grant-store.js';
 import type { KeyStore } from './key-store.js';
 import type { RefreshTokenStore } from './refresh-token-store.js';
+import type { ScopeMappingStore } from './scope-mapping-store.js';
 import type { UserStore } from './user-store.js';
 
 export interface TransactionOptions {
@@ -24,6 +25,8 @@ export interface Stores {
   readonly refreshTokens: RefreshTokenStore;
   readonly keys: KeyStore;
   readonly events: EventSink;
+  /** Scope mappings managed at run time; the server reads them through `reloadScopeMappings`. */
+  readonly scopeMappings: ScopeMappingStore;
   /**
    * Runs `work` against stores whose writes all happen or none do (fosite's transactional
    * storage): code-to-token bookkeeping, refresh rotation, seed application. Units of work with

@@ -11,6 +11,7 @@ import type { AuditEvent } from '../storage/event-sink.js';
 import type { Grant } from '../storage/grant-store.js';
 import type { KeyRecord } from '../storage/key-store.js';
 import type { RefreshTokenRecord } from '../storage/refresh-token-store.js';
+import type { StoredScopeMapping } from '../storage/scope-mapping-store.js';
 import type { Stores } from '../storage/stores.js';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
@@ -98,7 +99,7 @@ function freshApplication(overrides: Parameters<typeof makeApplication>[0] = {})
 
 /**
  * Registers the contract of every durable port: applications (with first-use redirect
- * registration), users, grants, consents, access token records, keys and events.
+ * registration), users, grants, consents, access token records, keys, scope mappings and events.
  *
  * @example
  * describeStores('memoryStores', async () => {
@@ -686,6 +687,55 @@ export function describeStores(name: string, makeStores: () => Promise<StoresFix
         // Still findable by kid, so that nobody brings a retired key back by saving it again.
         expect(await stores.keys.findByKid(old.kid)).toEqual({ ...old, retiredAt: now + 2 });
         expect(await stores.keys.findByKid(unique('kid'))).toBeNull();
+      });
+    });
+
+    describe('scope mappings', () => {
+      const makeMapping = (overrides: Partial<StoredScopeMapping> = {}): StoredScopeMapping => ({
+        scope: unique('scope'),
+        description: 'Your department',
+        // Not in alphabetical or length order: discovery lists the claims in the order they were given.
+        claims: { department_name: 'user.attributes.department', teams: 'user.groups', a: 'user.username' },
+        updatedAt: now,
+        ...overrides,
+      });
+      const ofMine = async (...scopes: string[]) => (await stores.scopeMappings.list()).filter((mapping) => scopes.includes(mapping.scope));
+
+      it('lists saved scope mappings by scope name, claims in the order they were given', async () => {
+        const [first, second] = [makeMapping({ scope: `${unique('scope')}:b` }), makeMapping({ scope: `${unique('scope')}:a`, claims: {} })];
+        await stores.scopeMappings.save(first);
+        await stores.scopeMappings.save(second);
+        const listed = await ofMine(first.scope, second.scope);
+        expect(listed).toEqual([first, second].sort((a, b) => (a.scope < b.scope ? -1 : 1)));
+        expect(Object.keys(listed.find((mapping) => mapping.scope === first.scope)!.claims)).toEqual(['department_name', 'teams', 'a']);
+      });
+
+      it('replaces the scope mapping of the same scope', async () => {
+        const mapping = makeMapping();
+        await stores.scopeMappings.save(mapping);
+        const changed = { ...mapping, description: 'Your team', claims: { team: 'user.attributes.team' }, updatedAt: now + 60 };
+        await stores.scopeMappings.save(changed);
+        expect(await ofMine(mapping.scope)).toEqual([changed]);
+      });
+
+      it('deletes a scope mapping once, and tells whether there was one', async () => {
+        const [mapping, other] = [makeMapping(), makeMapping()];
+        await stores.scopeMappings.save(mapping);
+        await stores.scopeMappings.save(other);
+        expect(await stores.scopeMappings.delete(mapping.scope)).toBe(true);
+        expect(await stores.scopeMappings.delete(mapping.scope)).toBe(false);
+        expect(await stores.scopeMappings.delete(unique('scope'))).toBe(false);
+        expect(await ofMine(mapping.scope, other.scope)).toEqual([other]);
+      });
+
+      it('keeps no scope mapping saved by a failed unit of work, where the backend rolls back', async () => {
+        const mapping = makeMapping();
+        const failure = new Error('the seed failed half-way');
+        await expect(stores.transaction(async (tx) => {
+          await tx.scopeMappings.save(mapping);
+          throw failure;
+        })).rejects.toBe(failure);
+        expect(await ofMine(mapping.scope)).toEqual(fixture.rollsBack ? [] : [mapping]);
       });
     });
 

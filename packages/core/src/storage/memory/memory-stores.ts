@@ -7,6 +7,7 @@ import type { Consent } from '../consent-store.js';
 import type { Grant } from '../grant-store.js';
 import type { KeyRecord } from '../key-store.js';
 import type { RefreshTokenRecord } from '../refresh-token-store.js';
+import type { StoredScopeMapping } from '../scope-mapping-store.js';
 import type { Stores } from '../stores.js';
 
 /** In-memory stores plus a view of what they hold, for tests and the embedded default. */
@@ -33,6 +34,7 @@ export function memoryStores(): MemoryStores {
   const accessTokens = new Map<string, AccessTokenRecord>();
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const keys = new Map<string, KeyRecord>();
+  const scopeMappings = new Map<string, StoredScopeMapping>();
   const events: AuditEvent[] = [];
   // The id of `events[0]`: ids stay the same when the oldest events are dropped.
   let firstEventId = 1;
@@ -223,6 +225,11 @@ export function memoryStores(): MemoryStores {
         const key = keys.get(kid);
         if (key && key.retiredAt === null) keys.set(kid, { ...key, retiredAt: at });
       },
+    },
+    scopeMappings: {
+      list: async () => [...scopeMappings.values()].sort((a, b) => (a.scope < b.scope ? -1 : 1)),
+      save: async (mapping) => void scopeMappings.set(mapping.scope, { ...mapping, claims: { ...mapping.claims } }),
+      delete: async (scope) => scopeMappings.delete(scope),
     },
     events: {
       record: async (event) => {
