@@ -22,7 +22,8 @@ export function userView(user: User): UserView {
     name: user.name,
     email: user.email,
     email_verified: user.emailVerified,
-    groups: [...user.groups],
+    // Sorted: stores keep group names in an order of their own.
+    groups: [...user.groups].sort(),
     attributes: { ...user.attributes },
     is_active: user.isActive,
     type: user.type ?? 'internal',

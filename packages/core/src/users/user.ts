@@ -6,7 +6,7 @@ export interface User {
   readonly name: string;
   readonly email: string | null;
   readonly emailVerified: boolean;
-  /** Names of the groups the user belongs to directly; stores read them back sorted, each once. */
+  /** Names of the groups the user belongs to directly; their order means nothing (PostgreSQL reads them back sorted). */
   readonly groups: readonly string[];
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly isActive: boolean;
