@@ -103,6 +103,8 @@ describeRequiring('two provider processes on one PostgreSQL and one Redis', requ
     // Back to a normal answer: an unknown code is invalid_grant again, no longer a 503.
     expect(status).toBe(400);
     const { code, verifier } = await codeFrom(a);
-    expect((await exchange(b, code, verifier)).status).toBe(200);
+    const redeemed = await exchange(b, code, verifier);
+    // The body in the comparison: a refusal here says which one.
+    expect({ status: redeemed.status, body: redeemed.status === 200 ? 'tokens' : await redeemed.text() }).toEqual({ status: 200, body: 'tokens' });
   }, 30_000);
 });
