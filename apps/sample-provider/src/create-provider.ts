@@ -11,7 +11,6 @@ import {
   memoryCodeCache,
   memoryStores,
   systemClock,
-  declarativeScopeMapping,
   OAuthError,
   type AuditEvent,
   type AuthorizationServer,
@@ -93,12 +92,9 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     logEvent(options.logger, event);
     metrics.countEvent(event);
   };
-  // The GitHub scopes' and gatehouse:api's consent texts first: the seed's mappings may replace them by name.
-  const scopeMappings = [
-    ...githubScopeMappings,
-    apiScopeMapping,
-    ...(options.seed?.scope_mappings ?? []).map((mapping) => declarativeScopeMapping(mapping.scope, mapping.description, mapping.claims)),
-  ];
+  // Mappings in code; the seed's (applied above) and the management API's are stored, and the
+  // server puts them on top, by name.
+  const scopeMappings = [...githubScopeMappings, apiScopeMapping];
   const server = createAuthorizationServer({
     baseUrl: options.publicUrl,
     stores,
@@ -111,6 +107,8 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     scopeMappings,
     hooks: { ...options.hooks, onEvent },
   });
+  // At start, so that no request waits for them (and a store that cannot be read fails the start).
+  await server.reloadScopeMappings();
   const secure = options.publicUrl.startsWith('https:');
   const throttle = createLoginThrottle({ redis: options.redis });
   const browserSession = [

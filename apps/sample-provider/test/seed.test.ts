@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryStores, systemClock } from '@gatehouse/core';
+import { manualClock } from '@gatehouse/core/testing';
 import { readEnv } from '../src/env.js';
 import { applySeed, readSeedFile } from '../src/seed/apply-seed.js';
 import { seedSchema } from '../src/seed/seed-schema.js';
@@ -55,8 +56,29 @@ describe('seed file', () => {
     ['an encryption key to sign with', { keys: [{ name: 'enc', alg: 'RSA-OAEP-256' }], applications: [{ slug: 'a', name: 'A', client_id: 'a', signing_key: 'enc' }] }, 'application a: signing_key enc is an encryption key'],
     ['a signing key to encrypt with', { keys: [{ name: 'sig', alg: 'ES256' }], applications: [{ slug: 'a', name: 'A', client_id: 'a', signing_key: 'sig', encryption_key: 'sig' }] }, 'application a: encryption_key sig is a signing key'],
     ['a public client without a signing key', { applications: [{ slug: 'a', name: 'A', client_id: 'a', client_type: 'public' }] }, 'application a: a public client needs a signing_key'],
+    ['a scope mapping replacing openid', { scope_mappings: [{ scope: 'openid', description: 'Mine', claims: {} }] }, 'scope mapping openid: built in, it cannot be replaced'],
   ])('refuses a seed with %s, naming it', async (_name, raw, message) => {
     await expect(applySeed(seedSchema.parse(raw), memoryStores(), systemClock)).rejects.toThrow(message);
+  });
+
+  it('stores its scope mappings, and applied again changes none that stayed the same', async () => {
+    const stores = memoryStores();
+    const clock = manualClock();
+    const roles = { scope: 'roles', description: 'Your groups', claims: { roles: 'user.groups' } };
+    const team = { scope: 'team', description: 'Your team', claims: { team: 'user.attributes.team' } };
+    await applySeed(seedSchema.parse({ scope_mappings: [roles, team] }), stores, clock);
+    clock.advance(60);
+    const changedTeam = { ...team, description: 'Your team, again' };
+    await applySeed(seedSchema.parse({ scope_mappings: [roles, changedTeam] }), stores, clock);
+    expect(await stores.scopeMappings.list()).toEqual([
+      { ...roles, updatedAt: clock.now() - 60 },
+      { ...changedTeam, updatedAt: clock.now() },
+    ]);
+  });
+
+  it('names the claim path of a scope mapping that the server could not read', async () => {
+    const path = await writeTemp('bad.json', JSON.stringify({ scope_mappings: [{ scope: 'secret', description: 'x', claims: { hash: 'user.passwordHash' } }] }));
+    await expect(readSeedFile(path)).rejects.toThrow(/scope_mappings\[0\]\.claims\.hash|scope_mappings\.0\.claims\.hash/);
   });
 
   it('names the field of an invalid seed', async () => {

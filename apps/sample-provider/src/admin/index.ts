@@ -29,3 +29,6 @@ export { deactivateUser } from './deactivate-user.js';
 export { createAppPassword } from './create-app-password.js';
 export { rotateKeys } from './rotate-keys.js';
 export type { KeyRotation, KeyRotationProgress, RotateKeysOptions } from './rotate-keys.js';
+export { scopeMappingSettingsSchema, scopeTokenSchema } from './scope-mapping-settings.js';
+export type { ScopeMappingSettings, ScopeMappingSettingsInput } from './scope-mapping-settings.js';
+export { putScopeMapping } from './put-scope-mapping.js';

@@ -9,7 +9,7 @@ export interface ApiContext {
   readonly stores: Stores;
   readonly server: AuthorizationServer;
   readonly clock: Clock;
-  /** Every scope mapping the server knows, in the order they were configured (later ones win by name). */
+  /** The scope mappings in code (built in, then configured; later ones win by name); stored ones are in `stores.scopeMappings`. */
   readonly scopeMappings: readonly ScopeMapping[];
   readonly requestId: string;
   /** Where the API is served: `<PUBLIC_URL>/api/v1`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { applicationSettingsSchema } from '../admin/application-settings.js';
+import { scopeMappingSettingsSchema } from '../admin/scope-mapping-settings.js';
 import { userSettingsSchema } from '../admin/user-settings.js';
 
 /** The seed file (DESIGN.md §6): snake_case like authentik's blueprints. */
@@ -14,17 +15,11 @@ const key = z.object({
   private_jwk: z.record(z.string(), z.unknown()).optional(),
 });
 
-const scopeMapping = z.object({
-  scope: z.string().min(1).regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'scope: a scope token (RFC 6749 §3.3)'),
-  description: z.string().min(1),
-  /** claim → user field path, e.g. `{ roles: "user.groups", department: "user.attributes.department" }` */
-  claims: z.record(z.string().min(1), z.string().regex(/^user(\.[A-Za-z0-9_]+)+$/, 'a path like user.attributes.department')),
-});
-
 export const seedSchema = z
   .object({
     groups: z.array(z.object({ name: z.string().min(1) })).default([]),
-    scope_mappings: z.array(scopeMapping).default([]),
+    /** Stored like the management API's (on top of the built-in and GitHub ones, which they may replace by name). */
+    scope_mappings: z.array(scopeMappingSettingsSchema).default([]),
     users: z.array(user).default([]),
     keys: z.array(key).default([]),
     applications: z.array(applicationSettingsSchema).default([]),

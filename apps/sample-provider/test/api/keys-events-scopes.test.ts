@@ -1,5 +1,5 @@
 // Keys (public halves only; generate, rotate, retire), the audit trail (filters, paging, newest
-// first) and the read-only scope mappings, through the management API.
+// first) and the list of scope mappings (see scope-mappings.test.ts for changing them), through the management API.
 import { startProvider, type RunningProvider } from '../provider-harness.js';
 import { accessToken, admin, apiAs, apiSeed } from './api.fixtures.js';
 
@@ -100,12 +100,14 @@ describe('audit events', () => {
 });
 
 describe('scope mappings', () => {
-  it('lists the built-in, GitHub and seed mappings, gatehouse:api as special with its consent text', async () => {
+  it('lists the built-in, GitHub and seed mappings (stored by the seed), gatehouse:api as special with its consent text', async () => {
     const listed = await api('GET', '/api/v1/scope-mappings', { query: { limit: '200' } });
     const byScope = new Map(listed.body.items.map((mapping: { scope: string }) => [mapping.scope, mapping]));
-    expect(byScope.get('gatehouse:api')).toEqual({ scope: 'gatehouse:api', description: expect.stringContaining('administrator'), claims: [], special: true });
-    expect(byScope.get('roles')).toMatchObject({ description: 'Your groups', special: false });
-    expect(byScope.get('email')).toMatchObject({ claims: ['email', 'email_verified'] });
+    expect(byScope.get('gatehouse:api')).toEqual({
+      scope: 'gatehouse:api', description: expect.stringContaining('administrator'), claims: [], claim_paths: null, special: true, source: 'configured', updated_at: null,
+    });
+    expect(byScope.get('roles')).toMatchObject({ description: 'Your groups', claims: ['roles'], claim_paths: { roles: 'user.groups' }, special: false, source: 'stored' });
+    expect(byScope.get('email')).toMatchObject({ claims: ['email', 'email_verified'], source: 'built_in' });
     expect(byScope.has('read:user')).toBe(true);
   });
 });

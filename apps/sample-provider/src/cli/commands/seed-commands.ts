@@ -21,10 +21,9 @@ export function seedCommands(program: Command, context: CliContext): void {
           exclusive: 'gatehouse:seed',
         }),
       );
-      if (seed.scope_mappings.length > 0) context.note('scope_mappings are not stored: the server reads them from its GATEHOUSE_SEED at start');
       const secrets = summary.applications.filter((app) => app.generatedSecret);
       const human = [
-        `Applied ${file}: ${seed.keys.length} keys, ${summary.users.length} users, ${summary.applications.length} applications.`,
+        `Applied ${file}: ${seed.keys.length} keys, ${summary.scopeMappings.length} scope mappings, ${summary.users.length} users, ${summary.applications.length} applications.`,
         ...(secrets.length > 0
           ? ['Generated client secrets, shown once, store them now:', formatTable(secrets.map((app) => [app.slug, app.clientId, app.generatedSecret!]), ['SLUG', 'CLIENT_ID', 'CLIENT_SECRET'])]
           : []),
