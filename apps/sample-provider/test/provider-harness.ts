@@ -26,6 +26,8 @@ export interface StartOptions {
   readonly metricsToken?: string;
   /** The router's rate limits; its defaults when absent. */
   readonly rateLimits?: ProviderOptions['rateLimits'];
+  /** How long applications, users and scope mappings stay cached (0, none, when absent). */
+  readonly storeCacheSeconds?: number;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function startProvider(
     logger: options.logger ?? providerLogger((process.env['TEST_LOG_LEVEL'] ?? 'silent') as LevelWithSilent),
     ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.storeCacheSeconds !== undefined ? { storeCacheSeconds: options.storeCacheSeconds } : {}),
     ...storage,
     ...(options.clock ? { clock: options.clock } : {}),
   });
