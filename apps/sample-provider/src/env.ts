@@ -12,7 +12,7 @@ const envSchema = z
     DATABASE_URL: z.string().optional(),
     REDIS_URL: z.string().optional(),
     MIGRATE_ON_START: z.enum(['true', 'false']).default('true'),
-    /** Seconds applications and users stay cached per process (core's storeCacheSeconds). */
+    /** Seconds applications, users and stored scope mappings stay cached per process (core's storeCacheSeconds). */
     STORE_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
     /** `memory`: every store in this process's memory, nothing persisted (benchmarks, demos). */
     GATEHOUSE_STORAGE: z.enum(['database', 'memory']).default('database'),
