@@ -43,8 +43,8 @@ export const defaults = {
    * How long applications and users read from the stores stay cached in a process. 0 (no cache)
    * by default, so every change is seen at once; a few seconds spares a durable store a query per
    * request, and another process's changes (a deactivated user) then take up to that long.
-   * Stored scope mappings are read again after this time too, in the background (with 0, each
-   * request that uses them starts a reload for the requests after it).
+   * Stored scope mappings are read again after this time too (at least a second), in the
+   * background: a request never waits for them after the first load.
    */
   storeCacheSeconds: 0,
   /**

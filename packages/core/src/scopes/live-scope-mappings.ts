@@ -25,7 +25,7 @@ export interface LiveScopeMappingsOptions {
   /** Where a stored mapping that cannot be used is reported (`configuration_error`). */
   readonly events: EventSink;
   readonly clock: Clock;
-  /** How old the stored mappings may get before a request reloads them (`storeCacheSeconds`). */
+  /** How old the stored mappings may get before a request reloads them (`storeCacheSeconds`, at least 1). */
   readonly cacheSeconds: number;
   /** Called when a reload changed the stored mappings, e.g. to drop published discovery documents. */
   readonly onChange: () => void;
@@ -36,7 +36,10 @@ export interface LiveScopeMappingsOptions {
  * offline_access; one that cannot be compiled (a path written by another tool) is left out.
  */
 export function createLiveScopeMappings(options: LiveScopeMappingsOptions): LiveScopeMappings {
-  const { configured, store, events, clock, cacheSeconds, onChange } = options;
+  const { configured, store, events, clock, onChange } = options;
+  // At least a second even without a store cache: otherwise a busy server would read the store
+  // back to back, one reload after the other, for mappings that change a few times a year.
+  const cacheSeconds = Math.max(options.cacheSeconds, 1);
   const current = new Map(configured.map((mapping) => [mapping.scope, mapping]));
   let loadedAt: number | null = null;
   let applied = '';
