@@ -89,6 +89,11 @@ export interface AuthorizationServer {
   /** Forgets the keys and published documents read so far: call after changing keys through the stores. */
   keysChanged(): void;
   /**
+   * Forgets what this process derived from applications (published discovery documents, the
+   * CORS origins of redirect URIs): call after changing applications through the stores.
+   */
+  applicationsChanged(): void;
+  /**
    * Reads `stores.scopeMappings` again, and republishes discovery documents if they changed. Call
    * it once after creating the server (otherwise the first request that needs scope mappings
    * waits for them) and after changing stored mappings in this process. Changes made by other
@@ -204,6 +209,10 @@ export function createAuthorizationServer(config: AuthorizationServerConfig): Au
       return key;
     },
     keysChanged,
+    applicationsChanged: () => {
+      documents.invalidate();
+      origins.invalidate();
+    },
     reloadScopeMappings: () => mappings.reload(),
   };
 }

@@ -76,6 +76,8 @@ function handlerOf(route: ApiRoute, options: ManagementApiOptions, apiUrl: strin
         csrfToken: () => csrfToken(req, res),
       };
       const result = await route.handle({ params, query, body, api });
+      // Discovery documents and CORS origins are derived from applications: this process sees a change at once.
+      if (route.tag === 'applications' && route.method !== 'get') options.server.applicationsChanged();
       if (actor && route.method !== 'get') {
         // The audit trail names the operation and its target, never the body (secrets, passwords).
         await stores.events.record({ action: 'admin_operation', at: options.clock.now(), userId: actor.id, requestId, context: { operation: route.operationId, target: params } });

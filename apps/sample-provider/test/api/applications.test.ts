@@ -189,3 +189,25 @@ describe('redirect URIs', () => {
     expect(res.body.error_description).toContain(message);
   });
 });
+
+describe('what this process derives from applications', () => {
+  const portal = { slug: 'portal', name: 'Portal', client_id: 'portal-client', signing_key: 'default', scopes: ['openid', 'profile'], redirect_uris: [{ url: 'https://portal.example.com/cb' }] };
+  const scopesSupported = async () =>
+    ((await (await fetch(`${provider.baseUrl}/application/o/portal/.well-known/openid-configuration`)).json()) as { scopes_supported: string[] }).scopes_supported;
+  // A preflight is allowed for an origin of any application's redirect URIs, and for no other.
+  const preflightAllows = async (origin: string) =>
+    (await fetch(`${provider.baseUrl}/application/o/token/`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } })).headers.get('access-control-allow-origin') === origin;
+
+  it('follows a change at once: discovery (cached for a minute otherwise) and the CORS origins of redirect URIs', async () => {
+    expect((await api('POST', '/api/v1/applications', { body: portal })).status).toBe(201);
+    expect(await scopesSupported()).not.toContain('email');
+    expect(await preflightAllows('https://tenant.portal.example.com')).toBe(false);
+
+    expect((await api('PATCH', '/api/v1/applications/portal', { body: { scopes: ['openid', 'profile', 'email'] } })).status).toBe(200);
+    expect(await scopesSupported()).toContain('email');
+    expect((await api('POST', '/api/v1/applications/portal/redirect-uris', { body: { url: 'https://tenant.portal.example.com/cb' } })).status).toBe(201);
+    expect(await preflightAllows('https://tenant.portal.example.com')).toBe(true);
+    expect((await api('DELETE', '/api/v1/applications/portal')).status).toBe(204);
+    expect(await preflightAllows('https://tenant.portal.example.com')).toBe(false);
+  });
+});

@@ -135,6 +135,8 @@ export interface OriginRegistry {
    * type: of the application with `clientId` when given, of any application otherwise.
    */
   isRegistered(origin: string, clientId?: string): Promise<boolean>;
+  /** Forgets the index: the next question reads the applications again (after a change in this process). */
+  invalidate(): void;
 }
 
 /**
@@ -161,6 +163,9 @@ export function createOriginRegistry(applications: Pick<ApplicationStore, 'list'
       }));
 
   return {
+    invalidate() {
+      index = null;
+    },
     async isRegistered(origin, clientId) {
       if (origin.length > longestOrigin) return false;
       let current = index;
