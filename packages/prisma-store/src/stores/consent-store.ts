@@ -1,6 +1,11 @@
-import type { ConsentStore } from '@gatehouse/core';
+import type { Consent, ConsentStore } from '@gatehouse/core';
+import type { Consent as Row } from '../generated/prisma/client.js';
 import { toDate, toOptionalDate, toOptionalSeconds } from '../time.js';
 import type { Db } from './db.js';
+
+function toConsent(row: Row): Consent {
+  return { ...row, expiresAt: toOptionalSeconds(row.expiresAt) };
+}
 
 export function prismaConsentStore(db: Db): ConsentStore {
   return {
@@ -8,7 +13,7 @@ export function prismaConsentStore(db: Db): ConsentStore {
       const row = await db.consent.findFirst({
         where: { userId, applicationId, OR: [{ expiresAt: null }, { expiresAt: { gt: toDate(now) } }] },
       });
-      return row ? { ...row, expiresAt: toOptionalSeconds(row.expiresAt) } : null;
+      return row ? toConsent(row) : null;
     },
     async save(consent) {
       const data = { scopes: [...consent.scopes], expiresAt: toOptionalDate(consent.expiresAt) };
@@ -20,7 +25,7 @@ export function prismaConsentStore(db: Db): ConsentStore {
     },
     async listByUser(userId, now) {
       const rows = await db.consent.findMany({ where: { userId, OR: [{ expiresAt: null }, { expiresAt: { gt: toDate(now) } }] } });
-      return rows.map((row) => ({ ...row, expiresAt: toOptionalSeconds(row.expiresAt) }));
+      return rows.map(toConsent);
     },
     async delete(userId, applicationId) {
       const { count } = await db.consent.deleteMany({ where: { userId, applicationId } });
