@@ -1,4 +1,4 @@
-import { builtInScopeMappings, reservedScopes, specialScopes, type ScopeMapping, type StoredScopeMapping } from '@gatehouse/core';
+import { builtInScopeMappings, reservedScopes, specialScopes, type ScopeMapping, type StoredScopeMapping, type Stores } from '@gatehouse/core';
 import { z } from 'zod';
 import { putScopeMapping, scopeMappingSettingsSchema, scopeTokenSchema } from '../admin/index.js';
 import { ApiError } from './api-error.js';
@@ -62,12 +62,25 @@ async function effectiveMappings(api: ApiContext, stores = api.stores): Promise<
   return views;
 }
 
-/** The stored mapping of `scope`: 404 when the server knows no such scope, 409 when it is defined in code. */
-async function requireStored(api: ApiContext, scope: string, stores = api.stores): Promise<ScopeMappingView> {
+/** The mapping the server uses for `scope`; 404 when it knows no such scope. */
+async function requireMapping(api: ApiContext, scope: string, stores = api.stores): Promise<ScopeMappingView> {
   const found = (await effectiveMappings(api, stores)).get(scope);
   if (!found) throw new ApiError(404, 'not_found', `no scope mapping for ${scope}`);
+  return found;
+}
+
+/** The stored mapping of `scope`: 404 when the server knows no such scope, 409 when it is defined in code. */
+async function requireStored(api: ApiContext, scope: string, stores = api.stores): Promise<ScopeMappingView> {
+  const found = await requireMapping(api, scope, stores);
   if (found.source !== 'stored') throw new ApiError(409, 'conflict', `${scope} is ${found.source === 'built_in' ? 'built in' : 'configured in code'}: it is read-only`);
   return found;
+}
+
+/** Runs a change of stored mappings under the write lock, then has this process use it at once. */
+async function changeStored<T>(api: ApiContext, change: (stores: Stores) => Promise<T>): Promise<T> {
+  const result = await api.stores.transaction(change, writeLock);
+  await api.server.reloadScopeMappings();
+  return result;
 }
 
 /**
@@ -98,9 +111,7 @@ export const scopeMappingRoutes: readonly ApiRoute[] = [
     params: scopeParams,
     response: scopeMappingSchema,
     async handle({ params, api }) {
-      const found = (await effectiveMappings(api)).get(params.scope);
-      if (!found) throw new ApiError(404, 'not_found', `no scope mapping for ${params.scope}`);
-      return found;
+      return requireMapping(api, params.scope);
     },
   }),
   defineRoute({
@@ -113,12 +124,11 @@ export const scopeMappingRoutes: readonly ApiRoute[] = [
     status: 201,
     response: scopeMappingSchema,
     async handle({ body, api }) {
-      const created = await api.stores.transaction(async (tx) => {
+      const created = await changeStored(api, async (tx) => {
         const existing = (await effectiveMappings(api, tx)).get(body.scope);
         if (existing) throw new ApiError(409, 'conflict', `a scope mapping for ${body.scope} exists already (${existing.source.replace('_', ' ')})`);
         return putScopeMapping(tx, body, api.clock.now());
-      }, writeLock);
-      await api.server.reloadScopeMappings();
+      });
       return storedView(created);
     },
   }),
@@ -132,11 +142,10 @@ export const scopeMappingRoutes: readonly ApiRoute[] = [
     body: changeSchema,
     response: scopeMappingSchema,
     async handle({ params, body, api }) {
-      const updated = await api.stores.transaction(async (tx) => {
+      const updated = await changeStored(api, async (tx) => {
         await requireStored(api, params.scope, tx);
         return putScopeMapping(tx, { scope: params.scope, ...body }, api.clock.now());
-      }, writeLock);
-      await api.server.reloadScopeMappings();
+      });
       return storedView(updated);
     },
   }),
@@ -148,11 +157,10 @@ export const scopeMappingRoutes: readonly ApiRoute[] = [
     tag: 'scope-mappings',
     params: scopeParams,
     async handle({ params, api }) {
-      await api.stores.transaction(async (tx) => {
+      await changeStored(api, async (tx) => {
         await requireStored(api, params.scope, tx);
         await tx.scopeMappings.delete(params.scope);
-      }, writeLock);
-      await api.server.reloadScopeMappings();
+      });
     },
   }),
 ];
