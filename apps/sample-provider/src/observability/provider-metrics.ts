@@ -41,20 +41,11 @@ export function createProviderMetrics(): ProviderMetrics {
   // event-loop monitor or GC observer running.
   let processMetrics = false;
 
-  // The labelled series, found once: prom-client hashes a labels object on every inc/observe,
-  // a cost the token endpoint would pay on each request.
-  const requestSeries = new Map<string, Counter.Internal>();
-  const durationSeries = new Map<string, Histogram.Internal<'endpoint'>>();
   return {
     registry,
     countRequest({ endpoint, outcome, status, grantType, durationMs }) {
-      const key = `${endpoint} ${outcome} ${status}`;
-      let series = requestSeries.get(key);
-      if (series === undefined) requestSeries.set(key, (series = requests.labels({ endpoint, outcome, status })));
-      series.inc();
-      let timing = durationSeries.get(endpoint);
-      if (timing === undefined) durationSeries.set(endpoint, (timing = duration.labels({ endpoint })));
-      timing.observe(durationMs / 1000);
+      requests.inc({ endpoint, outcome, status });
+      duration.observe({ endpoint }, durationMs / 1000);
       if (outcome === 'ok' && grantType !== undefined && tokenEndpoints.has(endpoint)) tokensIssued.inc({ grant_type: grantType });
       else if (outcome === 'rate_limited') rateLimited.inc({ endpoint });
       else if (status >= 500) backendErrors.inc({ source: endpoint });
