@@ -1,6 +1,6 @@
-import type { AuditEvent, EventSink } from '@gatehouse/core';
+import type { AuditEvent, EventQuery, EventSink } from '@gatehouse/core';
 import { toDate, toSeconds } from '../time.js';
-import type { Event as Row } from '../generated/prisma/client.js';
+import type { Event as Row, Prisma } from '../generated/prisma/client.js';
 import type { Db } from './db.js';
 import { valuesList } from './values-list.js';
 
@@ -29,19 +29,11 @@ export function prismaEventSink(db: Db): EventSink {
       for (let start = 0; start < events.length; start += 1000) await insertEvents(db, events.slice(start, start + 1000));
     },
     // Served by the (user_id, id), (application_id, id), (action, at) and (at) indexes.
-    async list({ action, userId, applicationId, since, until, beforeId, limit }) {
+    async list(query) {
       const rows = await db.event.findMany({
-        where: {
-          ...(action !== undefined ? { action } : {}),
-          ...(userId !== undefined ? { userId } : {}),
-          ...(applicationId !== undefined ? { applicationId } : {}),
-          ...(since !== undefined || until !== undefined
-            ? { at: { ...(since !== undefined ? { gte: toDate(since) } : {}), ...(until !== undefined ? { lt: toDate(until) } : {}) } }
-            : {}),
-          ...(beforeId !== undefined ? { id: { lt: BigInt(beforeId) } } : {}),
-        },
+        where: eventsWhere(query),
         orderBy: { id: 'desc' },
-        take: limit,
+        take: query.limit,
       });
       return rows.map((row) => ({ id: Number(row.id), ...toAuditEvent(row) }));
     },
@@ -70,15 +62,24 @@ export interface EventFilter {
  */
 export async function readEvents(db: Db, filter: EventFilter = {}): Promise<AuditEvent[]> {
   const rows = await db.event.findMany({
-    where: {
-      ...(filter.action !== undefined ? { action: filter.action } : {}),
-      ...(filter.since !== undefined ? { at: { gte: toDate(filter.since) } } : {}),
-      ...(filter.requestId !== undefined ? { requestId: filter.requestId } : {}),
-    },
+    where: eventsWhere(filter),
     orderBy: { id: 'asc' },
     ...(filter.limit !== undefined ? { take: filter.limit } : {}),
   });
   return rows.map(toAuditEvent);
+}
+
+// Prisma leaves out a condition whose value is undefined: a filter field not given matches every event.
+function eventsWhere(filter: Omit<EventQuery, 'limit'> & { readonly requestId?: string }): Prisma.EventWhereInput {
+  const { action, userId, applicationId, requestId, since, until, beforeId } = filter;
+  return {
+    action,
+    userId,
+    applicationId,
+    requestId,
+    at: { gte: since === undefined ? undefined : toDate(since), lt: until === undefined ? undefined : toDate(until) },
+    id: beforeId === undefined ? undefined : { lt: BigInt(beforeId) },
+  };
 }
 
 function toAuditEvent(row: Row): AuditEvent {
