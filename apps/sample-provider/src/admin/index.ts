@@ -9,7 +9,7 @@ export type { ApplicationPatch } from './application-patch.js';
 export { applicationView } from './application-view.js';
 export type { ApplicationView } from './application-view.js';
 export { userSettingsSchema, newPasswordSchema } from './user-settings.js';
-export { userView } from './user-view.js';
+export { userView, userViewSchema } from './user-view.js';
 export type { UserView } from './user-view.js';
 export type { UserSettings, UserSettingsInput } from './user-settings.js';
 export { appPasswordSettingsSchema } from './app-password-settings.js';

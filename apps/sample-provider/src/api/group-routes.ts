@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { addUserToGroup, requireUser, userView } from '../admin/index.js';
+import { addUserToGroup, requireUser, userView, userViewSchema } from '../admin/index.js';
 import { ApiError } from './api-error.js';
 import { defineRoute, type ApiContext, type ApiRoute } from './api-route.js';
 import { pageFrom, pageOf, pageQuerySchema, pageSchema, readCursor } from './page.js';
-import { userLock, usernameParams, userViewSchema } from './user-routes.js';
+import { userLock, usernameParams } from './user-routes.js';
 
 const groupName = z.string().trim().min(1).max(256);
 const groupSchema = z.object({ name: groupName });

@@ -1,22 +1,8 @@
 import { z } from 'zod';
-import { createUser, newPasswordSchema, parseInput, requireUser, setPassword, userSettingsSchema, userView } from '../admin/index.js';
+import { createUser, newPasswordSchema, parseInput, requireUser, setPassword, userSettingsSchema, userView, userViewSchema } from '../admin/index.js';
 import { putUser } from '../admin/put-user.js';
 import { defineRoute, type ApiRoute } from './api-route.js';
 import { pageFrom, pageQuerySchema, pageSchema, readCursor } from './page.js';
-
-/** A user as the API shows it: never the password hash, only whether there is one. */
-export const userViewSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  name: z.string(),
-  email: z.string().nullable(),
-  email_verified: z.boolean(),
-  groups: z.array(z.string()),
-  attributes: z.record(z.string(), z.unknown()),
-  is_active: z.boolean(),
-  type: z.enum(['internal', 'service_account']),
-  has_password: z.boolean(),
-});
 
 export const usernameParams = z.object({ username: z.string().min(1).max(256) });
 
