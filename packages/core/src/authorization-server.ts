@@ -97,7 +97,7 @@ export interface AuthorizationServer {
    * Reads `stores.scopeMappings` again, and republishes discovery documents if they changed. Call
    * it once after creating the server (otherwise the first request that needs scope mappings
    * waits for them) and after changing stored mappings in this process. Changes made by other
-   * processes are read in the background by the first request after `storeCacheSeconds`.
+   * processes are read in the background by the first request after `storeCacheSeconds` (at least 1).
    */
   reloadScopeMappings(): Promise<void>;
   /** OIDC RP-Initiated Logout 1.0 at `/application/o/<slug>/end-session/`. */
