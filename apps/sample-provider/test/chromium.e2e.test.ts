@@ -5,19 +5,22 @@
 // 320 px) to test-artifacts/screenshots/ and checked with axe-core: no serious or critical
 // violation.
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as client from 'openid-client';
 import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
 import { person } from './e2e.fixtures.js';
-import { checkPage } from './page-check.js';
+import { accessibilityViolations, checkPage, screenshotDir } from './page-check.js';
 import { startProvider, type RunningProvider } from './provider-harness.js';
 
 // Debian's Chromium (apt-get install chromium); .ci/run installs it. Outside CI a missing browser
 // skips this file; in CI it fails, like a missing database would.
 const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const available = existsSync(executablePath);
+// Screenshots older than this run are left from an earlier one and prove nothing.
+const startedAt = Date.now();
 const describeWithBrowser = available || process.env['CI'] ? describe : describe.skip;
 
 const webSecret = 'web-secret-0123456789abcdefghij';
@@ -275,4 +278,21 @@ describeWithBrowser('the pages in headless Chromium', () => {
     await checkPage(page, 'login-error');
     await page.close();
   }, 30_000);
+
+  // Without these, a check that runs no rule or a screenshot that is never written would pass unnoticed.
+  it('reports what axe-core finds on a page with known violations', async () => {
+    const page = await browser.newPage();
+    await page.setContent('<!doctype html><html><head><title>t</title></head><body><main><input type="text"><img src="x.png"></main></body></html>');
+    const found = (await accessibilityViolations(page)).map((violation) => `${violation.impact}: ${violation.id}`);
+    expect(found).toEqual(expect.arrayContaining(['critical: label', 'critical: image-alt', 'serious: html-has-lang']));
+    await page.close();
+  }, 30_000);
+
+  it('left a full-page and a 320 px screenshot of every page it checked, written by this run', () => {
+    const pages = ['login', 'consent', 'consent-new-scopes', 'consent-de', 'logout-confirmation', 'signed-out', 'device-entry', 'device-entry-error', 'device-consent', 'device-result', 'error', 'login-error'];
+    for (const name of pages.flatMap((page) => [`${page}.png`, `${page}-narrow.png`])) {
+      const file = statSync(join(screenshotDir, name), { throwIfNoEntry: false });
+      expect({ name, written: file !== undefined && file.size > 1000 && file.mtimeMs >= startedAt }).toEqual({ name, written: true });
+    }
+  });
 });
