@@ -72,6 +72,36 @@ describe('createLiveScopeMappings', () => {
     expect(mappings.current.has('roles')).toBe(false);
   });
 
+  it('after a failed background reload, waits the cache time again before the next try', async () => {
+    const clock = manualClock();
+    let calls = 0;
+    let failing = false;
+    const store: ScopeMappingStore = {
+      list: async () => {
+        calls++;
+        if (failing) throw new Error('connection refused');
+        return [stored('roles', { roles: 'user.groups' })];
+      },
+      save: async () => undefined,
+      delete: async () => false,
+    };
+    const mappings = createLiveScopeMappings({ configured: [], store, events: memoryStores().events, clock, cacheSeconds: 5, onChange: () => undefined });
+    await mappings.reload();
+    failing = true;
+    clock.advance(5);
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    for (let request = 0; request < 3; request++) {
+      expect(mappings.ensureFresh()).toBeUndefined();
+      await settle();
+    }
+    expect(calls).toBe(2);
+    expect(mappings.current.has('roles')).toBe(true);
+    clock.advance(5);
+    expect(mappings.ensureFresh()).toBeUndefined();
+    await settle();
+    expect(calls).toBe(3);
+  });
+
   it('never lets an older reload undo a newer one', async () => {
     const { clock } = setUp();
     const answers: ((mappings: StoredScopeMapping[]) => void)[] = [];

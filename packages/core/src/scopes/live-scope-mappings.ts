@@ -91,9 +91,11 @@ export function createLiveScopeMappings(options: LiveScopeMappingsOptions): Live
     ensureFresh() {
       if (loadedAt === null) return (firstLoad ??= reload().finally(() => (firstLoad = undefined)));
       if (background === undefined && clock.now() - loadedAt >= cacheSeconds) {
-        // A store that fails now fails the requests that need it too; these mappings stay meanwhile.
+        // A store that fails now fails the requests that need it too; these mappings stay meanwhile,
+        // and the next try waits as long as a success would (no reload per request while it is down).
+        const triedAt = clock.now();
         background = reload()
-          .catch(() => undefined)
+          .catch(() => void (loadedAt = Math.max(loadedAt ?? triedAt, triedAt)))
           .finally(() => (background = undefined));
       }
       return undefined;
